@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * This file declares what the kernel-API shim's files (the .c files of sim/kapi/) share:
+ * the running-task accessor, the held-lock bookkeeping every lock type uses
+ * (and the lockdep-format lines that print it), the lock-misuse reports,
+ * the might_sleep() check, the console log and the jiffies conversion. It
+ * sits between the shim's implementation files and the engine (sim/sim.h,
+ * sim/report.h, sim/trace.h).
+ *
+ * Naming: functions the driver headers call are sim_kapi_* (declared in
+ * drivers/include/linux/); helpers shared between shim files are
+ * sim__kapi_*. Both prefixes matter beyond style: sim_stack_capture() drops
+ * every frame whose function starts with "sim_", so a report's call trace
+ * starts at the driver function. A static helper that can be on the stack
+ * when a report is raised must therefore be always_inline (SIM_KAPI_INLINE)
+ * or carry a sim_ prefix.
+ *
+ * Rules for lock types (mutex, spinlock, and any other engineer's lock,
+ * e.g. device_lock, rtnl_lock, workqueue pseudo-locks):
+ *  - embed a struct lockdep_map and record holds with sim__kapi_held_push()
+ *    and sim__kapi_held_pop(); SimTask.held[i].lock then points at the map,
+ *    and the lock's waiters must sim_block() on that same map address so
+ *    the deadlock report can find the owner;
+ *  - call sim__kapi_map_prepare() first in every operation: it gives the
+ *    map its world-local id (lazily, for zeroed or stale memory) and says
+ *    whether the lock's own state is from an earlier execution.
+ */
+#ifndef HVSIM_KAPI_H
+#define HVSIM_KAPI_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "sim/heap.h"
+#include "sim/report.h"
+#include "sim/sim.h"
+#include "sim/trace.h"
+#include "sim/world.h"
+
+#include <linux/compiler.h>
+#include <linux/lockdep.h>
+
+#define SIM_KAPI_INLINE	static inline __attribute__((always_inline))
+
+/*
+ * The kind of finding for a lock re-initialised while held ("held lock
+ * freed!" at the init, or the spinlock debug checks at the holder's
+ * unlock). sim/bugs.def has no kind of its own for it yet.
+ */
+#define SIM_KAPI_BUG_LOCK_REINIT	SIM_BUG_BAD_UNLOCK
+
+/* preempt_count offsets, as in <linux/preempt.h>. */
+#define SIM_SOFTIRQ_OFFSET		0x100
+#define SIM_SOFTIRQ_DISABLE_OFFSET	0x200
+#define SIM_SOFTIRQ_LOCK_OFFSET		(SIM_SOFTIRQ_DISABLE_OFFSET + 1)
+#define SIM_HARDIRQ_OFFSET		0x10000
+
+/* HZ of the simulated kernel: 1 jiffy = 1 ms of virtual time. */
+#define SIM_KAPI_HZ			1000
+#define SIM_KAPI_NSEC_PER_JIFFY		(SIM_SEC / SIM_KAPI_HZ)
+
+/*
+ * SIM_KAPI_CHECK - the shim's access to a driver object (a lock, a
+ * completion, a wait queue head, an atomic) goes through KASAN's check like
+ * the driver's own accesses: a lock in freed memory is reported as the
+ * kernel reports it ("BUG: KASAN: slab-use-after-free in <driver func>").
+ * Use it directly in the sim_kapi_* entry function: the return address
+ * names the driver's call site.
+ */
+#define SIM_KAPI_CHECK(w, p, write)					\
+	sim_heap_check((w), (uintptr_t)(p), sizeof(*(p)), (write),	\
+		       (uintptr_t)__builtin_return_address(0))
+
+/* ------------------------------------------------------------ the task -- */
+
+/*
+ * The running task; aborts with a clear message when a shim call that
+ * needs one is made from engine context (a model or an event callback).
+ */
+SimTask *sim__kapi_task(const char *what);
+
+/* The kernel's preempt_count() of @t, with the context's irq offsets. */
+unsigned int sim__kapi_preempt_count(const SimTask *t);
+bool sim__kapi_irqs_disabled(const SimTask *t);
+
+/*
+ * sim_might_sleep - might_sleep(): when the running task is atomic (a
+ * softirq or hardirq context, preempt_count > 0, or interrupts disabled),
+ * report "BUG: sleeping function called from invalid context at
+ * <file>:<line>" and end the execution. @func, @file, @line are the
+ * driver's call site (__FILE__ as compiled; printed relative to the source
+ * tree). A no-op when @w is NULL or no task runs. Not a scheduling point.
+ * Also declared in <linux/kernel.h>.
+ */
+void sim_might_sleep(SimWorld *w, const char *func, const char *file, int line);
+
+/* A file name as reports print it: relative to the source tree. */
+const char *sim__kapi_relpath(const char *file);
+
+/* Virtual nanoseconds in @j jiffies (saturating). */
+SimTime sim__kapi_jiffies_to_ns(unsigned long j);
+
+/* ------------------------------------------------------- per-world state -- */
+
+typedef struct {
+	uint64_t run_serial;		/* execution the fields below belong to */
+	GPtrArray *warned_sites;	/* WARN_ONCE sites that fired (lookup only) */
+	GString *console;		/* formatted printk lines */
+	bool console_full;
+	bool warn_nonfatal;		/* configuration: kept across executions */
+} SimKapiSync;
+
+/* The world's sync-family state, reset when a new execution started. */
+SimKapiSync *sim__kapi_sync(SimWorld *w);
+
+/*
+ * sim_kapi_set_warn_fatal - whether a WARN ends the execution (the
+ * default) or is only logged to the console and the trace.
+ */
+void sim_kapi_set_warn_fatal(SimWorld *w, bool fatal);
+
+/*
+ * sim_kapi_console - the console log of the last (or current) execution:
+ * every printk/pr_* line and every non-fatal WARN, "[seconds.micros] text"
+ * per line, at most 256 KiB. Owned by the world; never NULL.
+ */
+const char *sim_kapi_console(SimWorld *w);
+
+/* Append one formatted line to the console (no trace event). */
+void sim__kapi_console_vprintf(SimWorld *w, const char *fmt, va_list ap);
+void sim__kapi_console_printf(SimWorld *w, const char *fmt, ...)
+	G_GNUC_PRINTF(2, 3);
+
+/*
+ * The WARN machinery with a chosen kind of finding (sim/kapi/bug.c): the
+ * "WARNING: CPU: n PID: p at file:line func" report at @site, @fmt the
+ * message printed under it (may be NULL). Returns only when WARNs are
+ * non-fatal in this world (or a _ONCE site already fired).
+ */
+void sim__kapi_warn_v(SimBugKind kind, const struct sim_kapi_site *site,
+		      bool once, const char *fmt, va_list ap);
+void sim__kapi_warn_kind(SimBugKind kind, const struct sim_kapi_site *site,
+			 const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/* ------------------------------------------------------ held locks -- */
+
+/*
+ * Prepare @map for use in this execution. Gives it an id when it has none
+ * yet in this execution, and a kind and a name (from @expr) when it was
+ * never initialised. Returns true when the map (and so the lock state
+ * around it) is from an earlier execution or was never initialised: the
+ * caller then resets its lock state to "free".
+ */
+bool sim__kapi_map_prepare(SimWorld *w, struct lockdep_map *map,
+			   enum sim_lock_kind kind, const char *expr);
+
+/* (Re)initialise @map as a fresh lock of @kind named @name. Keeps its id
+ * when it already has one in this execution (same memory, same address). */
+void sim__kapi_map_init(SimWorld *w, struct lockdep_map *map,
+			enum sim_lock_kind kind, const char *name);
+
+/* Index of @map in @t's held locks, or -1. */
+int sim__kapi_held_find(const SimTask *t, const struct lockdep_map *map);
+
+/*
+ * Record that @t now holds @map, acquired in @func; updates the map's usage
+ * bits from @t's context. Reports "BUG: MAX_LOCK_DEPTH too low!" when @t
+ * already holds SIM_MAX_HELD_LOCKS locks.
+ */
+void sim__kapi_held_push(SimWorld *w, SimTask *t, struct lockdep_map *map,
+			 const char *func);
+
+/* Forget hold @idx of @t (any position, order kept). */
+void sim__kapi_held_remove(SimTask *t, int idx);
+
+/* Is @map held by the running task? (lockdep_is_held) */
+bool sim__kapi_held_by_current(const struct lockdep_map *map);
+
+/* --------------------------------------------------------- reports -- */
+
+/*
+ * Lines in lockdep's formats. _lock_line: "<addr> (<class>){usage}-{w:w}"
+ * followed by ", at: <func>" when @func is set. _held_locks: "no locks held
+ * by comm/pid." or "N locks held by comm/pid:" and " #i: <lock line>".
+ */
+char *sim__kapi_lock_line(const struct lockdep_map *map, const char *func);
+void sim__kapi_report_held_locks(SimReport *r, const SimTask *t);
+/* The stack of the running task, from the driver frame down. */
+void sim__kapi_capture(SimStack *s);
+
+/* @ip: the driver's return address from the unlock call (the "at:" line). */
+_Noreturn void sim__kapi_report_bad_unlock(SimWorld *w, SimTask *t,
+					   const struct lockdep_map *map,
+					   const struct sim_kapi_site *site,
+					   uintptr_t ip);
+_Noreturn void sim__kapi_report_recursive(SimWorld *w, SimTask *t,
+					  const struct lockdep_map *map,
+					  int held_idx,
+					  const struct sim_kapi_site *site);
+
+/*
+ * sim__kapi_check_no_locks_freed - lockdep's debug_check_no_locks_freed():
+ * if the running task holds a lock whose map lies in [@mem, @mem+@len),
+ * report "WARNING: held lock freed!" and end the execution. Called by
+ * spin_lock_init() and mutex_init() on their own lock, and meant for
+ * kfree() and friends as well. A no-op from engine context.
+ */
+void sim__kapi_check_no_locks_freed(SimWorld *w, const void *mem, size_t len,
+				    const char *func);
+
+/* The kernel's plural of "lock". */
+static inline const char *sim__kapi_plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* An empty report line (a zero-length format string would warn). */
+static inline void sim__kapi_blank(SimReport *r)
+{
+	sim_report_line(r, "%s", "");
+}
+
+#endif /* HVSIM_KAPI_H */

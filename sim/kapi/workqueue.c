@@ -1,0 +1,1031 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * This file implements workqueues on simulated tasks: pool_workqueues with
+ * max_active and FIFO order, worker tasks created on demand and named like
+ * the kernel's kworkers, the PENDING bit, non-reentrancy, flushes,
+ * cancellation, delayed work on the virtual clock and the system
+ * workqueues. It sits between drivers (<linux/workqueue.h>) and the engine
+ * (sim_task_create, sim_block, sim_wake, sim_event_after).
+ *
+ * Shape. A workqueue_struct (on the simulated heap when a driver allocates
+ * it, so a use after destroy_workqueue() is KASAN's use-after-free) points
+ * to its engine-side SimWq, which holds one SimPwq per CPU (or one when
+ * unbound). A SimPwq has two FIFOs: the worklist (active items, at most
+ * max_active of them counting the running ones) and the inactive list, and
+ * its own workers. Each item queued gets a sequence number of its
+ * workqueue; the numbers still queued or running are the in-flight list,
+ * which flushes wait on.
+ *
+ * Workers. A worker is AVAILABLE (will look at the worklist), BUSY or IDLE
+ * (blocked with SIM_TASK_IDLE, not a deadlock participant). Whenever the
+ * worklist holds more items than there are available workers, an idle one
+ * is woken or a new one created: that is how a sleeping item of system_wq
+ * lets the next one run. A max_active 1 queue never has more than one item
+ * on its worklist, so it uses one worker and runs items strictly in order.
+ *
+ * An item's function may free the work_struct (vmbus_onmessage_work frees
+ * its context), so nothing here touches an item after its function
+ * returned: the worker keeps the pointer only to compare it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "sim/heap.h"
+#include "sim/report.h"
+#include "sim/trace.h"
+#include "sim/world.h"
+#include "sim/kapi/exec.h"
+#include "sim/kapi/kapi.h"
+
+#define WQ_NAME_LEN	32
+
+struct workqueue_struct {
+	char name[WQ_NAME_LEN];
+	unsigned int flags;
+	int max_active;
+	SimWq *sim;
+};
+
+SimWq *sim__kapi_wq(struct workqueue_struct *wq)
+{
+	return wq->sim;
+}
+
+/* ------------------------------------------------------------- lists -- */
+
+static void wl_append(SimWorkList *l, struct work_struct *work)
+{
+	work->sim_next = NULL;
+	work->sim_prev = l->tail;
+	if (l->tail)
+		l->tail->sim_next = work;
+	else
+		l->head = work;
+	l->tail = work;
+	l->len++;
+}
+
+static void wl_remove(SimWorkList *l, struct work_struct *work)
+{
+	if (work->sim_prev)
+		work->sim_prev->sim_next = work->sim_next;
+	else
+		l->head = work->sim_next;
+	if (work->sim_next)
+		work->sim_next->sim_prev = work->sim_prev;
+	else
+		l->tail = work->sim_prev;
+	work->sim_prev = work->sim_next = NULL;
+	l->len--;
+}
+
+static bool wl_contains(const SimWorkList *l, const struct work_struct *work)
+{
+	const struct work_struct *it;
+
+	for (it = l->head; it; it = it->sim_next)
+		if (it == work)
+			return true;
+	return false;
+}
+
+/* --------------------------------------------------------- in-flight -- */
+
+static void inflight_add(SimWq *sd, uint64_t seq)
+{
+	g_array_append_val(sd->inflight, seq);
+}
+
+static void inflight_remove(SimWq *sd, uint64_t seq)
+{
+	guint i;
+
+	for (i = 0; i < sd->inflight->len; i++) {
+		if (g_array_index(sd->inflight, uint64_t, i) == seq) {
+			g_array_remove_index(sd->inflight, i);
+			return;
+		}
+	}
+}
+
+static bool inflight_has(const SimWq *sd, uint64_t seq)
+{
+	guint i;
+
+	for (i = 0; i < sd->inflight->len; i++)
+		if (g_array_index(sd->inflight, uint64_t, i) == seq)
+			return true;
+	return false;
+}
+
+/* Is anything queued at or before @target still queued or running? */
+static bool inflight_upto(const SimWq *sd, uint64_t target)
+{
+	/* Sequence numbers are appended in increasing order and removed
+	 * from anywhere, so the array stays sorted. */
+	return sd->inflight->len &&
+	       g_array_index(sd->inflight, uint64_t, 0) <= target;
+}
+
+/* ------------------------------------------------------------ lookup -- */
+
+SIM_KAPI_INLINE SimWq *wq_sd(SimWorld *w, struct workqueue_struct *wq, const char *api)
+{
+	SimKapiExec *ex = sim__kapi_exec(w);
+	guint i;
+
+	/* A destroyed driver workqueue is freed memory: KASAN's report,
+	 * as when the kernel's __queue_work reads wq->flags. */
+	sim_heap_check(w, (uintptr_t)wq, sizeof(*wq), false,
+		       (uintptr_t)__builtin_return_address(0));
+	for (i = 0; i < ex->wqs->len; i++) {
+		SimWq *sd = g_ptr_array_index(ex->wqs, i);
+
+		if (sd->wq == wq)
+			return sd;
+	}
+	g_error("%s: workqueue %p was not allocated in this execution", api,
+		(void *)wq);
+}
+
+static SimWorker *worker_executing(SimPwq *pwq, const struct work_struct *work)
+{
+	guint i;
+
+	for (i = 0; i < pwq->workers->len; i++) {
+		SimWorker *wk = g_ptr_array_index(pwq->workers, i);
+
+		if (wk->state == SIM_WORKER_BUSY && wk->current_work == work &&
+		    wk->current_func == work->func)
+			return wk;
+	}
+	return NULL;
+}
+
+static SimWorker *wq_worker_executing(SimWq *sd, const struct work_struct *work)
+{
+	int i;
+
+	for (i = 0; i < sd->npwqs; i++) {
+		SimWorker *wk = worker_executing(sd->pwqs[i], work);
+
+		if (wk)
+			return wk;
+	}
+	return NULL;
+}
+
+/* Any worker of this execution running @work (flush_work, cancel). */
+static SimWorker *any_worker_executing(SimKapiExec *ex,
+				       const struct work_struct *work)
+{
+	guint i;
+
+	for (i = 0; i < ex->wqs->len; i++) {
+		SimWorker *wk = wq_worker_executing(g_ptr_array_index(ex->wqs, i),
+						    work);
+
+		if (wk)
+			return wk;
+	}
+	return NULL;
+}
+
+/* The worker of @sd the running task is, or NULL. */
+static SimWorker *current_worker_of(SimWq *sd)
+{
+	SimTask *t = sim_current();
+	guint i;
+	int j;
+
+	if (!t || t->wq_name != sd->name)
+		return NULL;
+	for (j = 0; j < sd->npwqs; j++) {
+		GPtrArray *workers = sd->pwqs[j]->workers;
+
+		for (i = 0; i < workers->len; i++) {
+			SimWorker *wk = g_ptr_array_index(workers, i);
+
+			if (wk->task == t)
+				return wk;
+		}
+	}
+	return NULL;
+}
+
+/* The pool_workqueue @work is queued on, if it is one of this execution's
+ * (a fresh kmalloc'ed work_struct holds 0xbe garbage: compare, never
+ * dereference, before it matches). */
+static SimPwq *live_pwq_of(SimKapiExec *ex, const struct work_struct *work)
+{
+	guint i;
+	int j;
+
+	for (i = 0; i < ex->wqs->len; i++) {
+		SimWq *sd = g_ptr_array_index(ex->wqs, i);
+
+		for (j = 0; j < sd->npwqs; j++)
+			if (work->sim_pwq == sd->pwqs[j])
+				return sd->pwqs[j];
+	}
+	return NULL;
+}
+
+/* ----------------------------------------------------------- workers -- */
+
+static void worker_thread(void *arg);
+
+static int pool_index(const SimPwq *pwq)
+{
+	bool hi = (pwq->sd->flags & WQ_HIGHPRI) != 0;
+
+	if (pwq->cpu >= 0)
+		return pwq->cpu * 2 + hi;
+	return pwq->ex->ncpus * 2 + hi;
+}
+
+static SimTask *create_worker(SimPwq *pwq)
+{
+	SimKapiExec *ex = pwq->ex;
+	SimWorker *wk = g_new0(SimWorker, 1);
+	int idx = pool_index(pwq);
+	char name[SIM_TASK_NAME_LEN];
+	int cpu;
+
+	wk->pwq = pwq;
+	wk->id = ++ex->next_worker_id[idx];
+	if (pwq->cpu >= 0) {
+		snprintf(name, sizeof(name), "kworker/%d:%d%s", pwq->cpu,
+			 wk->id, (pwq->sd->flags & WQ_HIGHPRI) ? "H" : "");
+		cpu = pwq->cpu;
+	} else {
+		/* Unbound workers float in the kernel; spread them. */
+		snprintf(name, sizeof(name), "kworker/u%d:%d", idx, wk->id);
+		cpu = (wk->id - 1) % ex->ncpus;
+	}
+	wk->state = SIM_WORKER_AVAILABLE;
+	pwq->nr_available++;
+	g_ptr_array_add(pwq->workers, wk);
+	wk->task = sim_task_create(ex->w, name, SIM_CTX_PROCESS, cpu,
+				   worker_thread, wk);
+	return wk->task;
+}
+
+/*
+ * Make sure every item on the worklist has an available worker: wake the
+ * idle worker with the lowest id, else create one. Returns the task that
+ * will run, or NULL when none was needed (or the limit is reached).
+ */
+static SimTask *kick(SimPwq *pwq)
+{
+	int limit = MIN(pwq->max_active, SIM_KAPI_MAX_WORKERS);
+	guint i;
+
+	if ((int)pwq->worklist.len <= pwq->nr_available)
+		return NULL;
+	for (i = 0; i < pwq->workers->len; i++) {
+		SimWorker *wk = g_ptr_array_index(pwq->workers, i);
+
+		if (wk->state == SIM_WORKER_IDLE) {
+			wk->state = SIM_WORKER_AVAILABLE;
+			pwq->nr_available++;
+			sim_wake(pwq->ex->w, wk->task);
+			return wk->task;
+		}
+	}
+	if ((int)pwq->workers->len < limit)
+		return create_worker(pwq);
+	return NULL;
+}
+
+/* First item of the worklist that is not running on another worker. */
+static struct work_struct *take_work(SimPwq *pwq)
+{
+	struct work_struct *work;
+
+	for (work = pwq->worklist.head; work; work = work->sim_next) {
+		/* Non-reentrancy: an item running elsewhere waits for that
+		 * run to end; its worker will come back for it. */
+		if (!worker_executing(pwq, work)) {
+			wl_remove(&pwq->worklist, work);
+			return work;
+		}
+	}
+	return NULL;
+}
+
+/* Move inactive items to the worklist while max_active allows. */
+static void pwq_activate(SimPwq *pwq)
+{
+	while (pwq->inactive.head && pwq->nr_active < pwq->max_active) {
+		struct work_struct *work = pwq->inactive.head;
+
+		wl_remove(&pwq->inactive, work);
+		work->sim_inactive = false;
+		wl_append(&pwq->worklist, work);
+		pwq->nr_active++;
+		kick(pwq);
+	}
+}
+
+/* An instance of @work (sequence @seq) left the in-flight set. */
+static void instance_done(SimWorld *w, SimWq *sd, const struct work_struct *work,
+			  uint64_t seq)
+{
+	inflight_remove(sd, seq);
+	if (sd->nr_flushers)
+		sim_wake_all(w, sd);
+	if (sd->nr_work_flushers)
+		sim_wake_all(w, work);
+}
+
+static noinline void process_one_work(SimWorker *wk, struct work_struct *work)
+{
+	SimPwq *pwq = wk->pwq;
+	SimWq *sd = pwq->sd;
+	SimWorld *w = pwq->ex->w;
+	SimTask *t = wk->task;
+	work_func_t fn;
+	const char *fname;
+	uint32_t id;
+
+	/* The item may have been freed while queued: the kernel's KASAN
+	 * reports it here, in process_one_work. */
+	sim_heap_check(w, (uintptr_t)work, sizeof(*work), true,
+		       (uintptr_t)__builtin_return_address(0));
+	fn = work->func;
+	fname = work->sim_func_name;
+	id = work->sim_id;
+	wk->current_work = work;
+	wk->current_func = fn;
+	wk->current_seq = work->sim_seq;
+	/* Cleared before the call, so the function may requeue the item. */
+	work->sim_pwq = NULL;
+	work->data &= ~(unsigned long)WORK_STRUCT_PENDING;
+
+	t->wq_name = sd->name;
+	t->work_func = work->sim_report_func ? work->sim_report_func : fname;
+	sim_trace(w, SIM_TR_WORK_START, id, fname, sd->name, 0, 0);
+	fn(work);
+	sim_trace(w, SIM_TR_WORK_END, id, fname, sd->name, 0, 0);
+	t->wq_name = NULL;
+	t->work_func = NULL;
+}
+
+static noinline void worker_thread(void *arg)
+{
+	SimWorker *wk = arg;
+	SimPwq *pwq = wk->pwq;
+	SimWorld *w = pwq->ex->w;
+
+	for (;;) {
+		struct work_struct *work = take_work(pwq);
+		uint64_t seq;
+
+		if (!work) {
+			pwq->nr_available--;
+			if (pwq->sd->destroyed) {
+				wk->state = SIM_WORKER_DEAD;
+				return;
+			}
+			wk->state = SIM_WORKER_IDLE;
+			sim_block(w, SIM_TASK_IDLE, SIM_WAIT_NONE, pwq,
+				  "worker_thread", "worker_thread", 0);
+			if (wk->state == SIM_WORKER_IDLE) {
+				/* Not woken by kick(): count itself back. */
+				wk->state = SIM_WORKER_AVAILABLE;
+				pwq->nr_available++;
+			}
+			continue;
+		}
+		wk->state = SIM_WORKER_BUSY;
+		pwq->nr_available--;
+		process_one_work(wk, work);
+		seq = wk->current_seq;
+		wk->current_work = NULL;
+		wk->current_func = NULL;
+		/* Available again before activating the next item, so a
+		 * max_active 1 queue goes on with this same worker. */
+		wk->state = SIM_WORKER_AVAILABLE;
+		pwq->nr_available++;
+		pwq->nr_active--;
+		pwq_activate(pwq);
+		instance_done(w, pwq->sd, work, seq);
+		/* The kernel's cond_resched() between items; also bounds a
+		 * self-requeuing item by the step limit. */
+		sim_yield(w);
+	}
+}
+
+/* ------------------------------------------------------- workqueues -- */
+
+static SimPwq *pwq_new(SimKapiExec *ex, SimWq *sd, int cpu)
+{
+	struct workqueue_struct *wq = sd->wq;
+	SimPwq *pwq = g_new0(SimPwq, 1);
+
+	pwq->wq = wq;
+	pwq->sd = sd;
+	pwq->ex = ex;
+	pwq->cpu = cpu;
+	pwq->max_active = wq->max_active;
+	pwq->workers = g_ptr_array_new_with_free_func(g_free);
+	return pwq;
+}
+
+static void pwq_free(SimPwq *pwq)
+{
+	g_ptr_array_free(pwq->workers, TRUE);
+	g_free(pwq);
+}
+
+static void wq_setup(SimKapiExec *ex, struct workqueue_struct *wq,
+		     const char *name, unsigned int flags, int max_active,
+		     bool heap)
+{
+	SimWq *sd = g_new0(SimWq, 1);
+	char *lock_name;
+	int i;
+
+	if (flags & __WQ_ORDERED)
+		max_active = 1;
+	if (max_active <= 0)
+		max_active = WQ_DFL_ACTIVE;
+	if (max_active > WQ_MAX_ACTIVE)
+		max_active = WQ_MAX_ACTIVE;
+	g_strlcpy(wq->name, name, sizeof(wq->name));
+	wq->flags = flags;
+	wq->max_active = max_active;
+	wq->sim = sd;
+
+	sd->wq = wq;
+	sd->name = sim__kapi_intern(ex, wq->name);
+	lock_name = g_strdup_printf("(wq_completion)%s", wq->name);
+	sd->lock_name = sim__kapi_intern(ex, lock_name);
+	g_free(lock_name);
+	sd->flags = flags;
+	sd->unbound = (flags & WQ_UNBOUND) != 0;
+	sd->heap = heap;
+	sd->id = sim_obj_id(ex->w);
+	sd->npwqs = sd->unbound ? 1 : ex->ncpus;
+	sd->pwqs = g_new0(SimPwq *, sd->npwqs);
+	for (i = 0; i < sd->npwqs; i++)
+		sd->pwqs[i] = pwq_new(ex, sd, sd->unbound ? -1 : i);
+	sd->inflight = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	g_ptr_array_add(ex->wqs, sd);
+}
+
+void sim__kapi_exec_reset_wqs(SimKapiExec *ex)
+{
+	guint i;
+	int j;
+
+	for (i = 0; i < ex->wqs->len; i++) {
+		SimWq *sd = g_ptr_array_index(ex->wqs, i);
+
+		for (j = 0; j < sd->npwqs; j++)
+			pwq_free(sd->pwqs[j]);
+		g_free(sd->pwqs);
+		g_array_free(sd->inflight, TRUE);
+		/* Heap workqueue_structs went with the heap's reset. */
+		if (!sd->heap)
+			g_free(sd->wq);
+		g_free(sd);
+	}
+	g_ptr_array_set_size(ex->wqs, 0);
+	memset(ex->system_wqs, 0, sizeof(ex->system_wqs));
+}
+
+struct workqueue_struct *sim_kapi_alloc_workqueue(const struct sim_kapi_site *site,
+						  unsigned int flags,
+						  int max_active,
+						  const char *fmt, ...)
+{
+	SimWorld *w = sim__kapi_world("alloc_workqueue");
+	SimKapiExec *ex = sim__kapi_exec(w);
+	struct workqueue_struct *wq;
+	va_list ap;
+	char *name;
+
+	wq = sim_kmalloc(w, sizeof(*wq), true, site->func);
+	if (!wq)
+		return NULL;
+	va_start(ap, fmt);
+	name = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	wq_setup(ex, wq, name, flags, max_active, true);
+	g_free(name);
+	sim__kapi_point(w);
+	return wq;
+}
+
+struct workqueue_struct *sim_kapi_system_wq(int which)
+{
+	static const struct {
+		const char *name;
+		unsigned int flags;
+		int max_active;
+	} sys[SIM_KAPI_SYSTEM_WQ__COUNT] = {
+		[SIM_KAPI_SYSTEM_WQ] = { "events", 0, 0 },
+		[SIM_KAPI_SYSTEM_HIGHPRI_WQ] = { "events_highpri", WQ_HIGHPRI, 0 },
+		[SIM_KAPI_SYSTEM_LONG_WQ] = { "events_long", 0, 0 },
+		[SIM_KAPI_SYSTEM_UNBOUND_WQ] = { "events_unbound", WQ_UNBOUND,
+						 WQ_UNBOUND_MAX_ACTIVE },
+		[SIM_KAPI_SYSTEM_FREEZABLE_WQ] = { "events_freezable",
+						   WQ_FREEZABLE, 0 },
+		[SIM_KAPI_SYSTEM_POWER_EFFICIENT_WQ] = {
+			"events_power_efficient", WQ_POWER_EFFICIENT, 0 },
+	};
+	SimWorld *w = sim__kapi_world("system_wq");
+	SimKapiExec *ex = sim__kapi_exec(w);
+
+	g_assert(which >= 0 && which < SIM_KAPI_SYSTEM_WQ__COUNT);
+	if (!ex->system_wqs[which]) {
+		/* Engine memory: the kernel's system workqueues are never
+		 * freed and kmemleak does not list them. */
+		struct workqueue_struct *wq = g_new0(struct workqueue_struct, 1);
+
+		wq_setup(ex, wq, sys[which].name, sys[which].flags,
+			 sys[which].max_active, false);
+		ex->system_wqs[which] = wq;
+	}
+	return ex->system_wqs[which];
+}
+
+/* ------------------------------------------------------------ queueing -- */
+
+void sim_kapi_init_work(struct work_struct *work, work_func_t func,
+			const char *func_name, const char *lock_name,
+			const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim_current_world();
+
+	if (w) {
+		SimKapiExec *ex = sim__kapi_exec(w);
+		SimPwq *pwq;
+
+		sim_heap_check(w, (uintptr_t)work, sizeof(*work), true,
+			       (uintptr_t)__builtin_return_address(0));
+		pwq = live_pwq_of(ex, work);
+		if (pwq && (wl_contains(&pwq->worklist, work) ||
+			    wl_contains(&pwq->inactive, work)))
+			sim__kapi_warn(w, site,
+				       "ODEBUG: init active (active state 0) "
+				       "object: %016" G_GINT64_MODIFIER "x "
+				       "object type: work_struct hint: %s",
+				       sim_heap_sim_addr(w, work), func_name);
+	}
+	memset(work, 0, sizeof(*work));
+	work->func = func;
+	work->sim_func_name = func_name;
+	work->sim_lock_name = lock_name;
+	work->sim_id = w ? sim_obj_id(w) : 0;
+}
+
+void sim_kapi_init_delayed_work(struct delayed_work *dwork, work_func_t func,
+				const char *func_name, const char *lock_name,
+				const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim_current_world();
+
+	sim_kapi_init_work(&dwork->work, func, func_name, lock_name, site);
+	if (w)
+		sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), true,
+			       (uintptr_t)__builtin_return_address(0));
+	dwork->wq = NULL;
+	dwork->cpu = WORK_CPU_UNBOUND;
+	dwork->sim_timer_armed = false;
+	dwork->sim_timer_seq = 0;
+}
+
+static int resolve_cpu(SimKapiExec *ex, int cpu)
+{
+	SimTask *t = sim_current();
+
+	if (cpu == WORK_CPU_UNBOUND || cpu < 0)
+		return t ? t->cpu % ex->ncpus : 0;
+	/* The kernel crashes on an offline CPU; the simulator wraps. */
+	return cpu % ex->ncpus;
+}
+
+/*
+ * Queue @work, whose PENDING bit the caller set. Engine context may call
+ * it (delayed work timers). Returns the worker task kicked, or NULL.
+ */
+SIM_KAPI_INLINE SimTask *__queue_work(SimWorld *w, int req_cpu,
+			     struct workqueue_struct *wq,
+			     struct work_struct *work, const struct sim_kapi_site *site)
+{
+	SimKapiExec *ex = sim__kapi_exec(w);
+	SimWq *sd = wq_sd(w, wq, "queue_work");
+	SimWorker *running;
+	SimPwq *pwq;
+	SimTask *kicked = NULL;
+
+	if (sd->draining || sd->destroyed) {
+		/* Chained work (queued by an item of the same workqueue)
+		 * may still come in while draining. */
+		if (sd->destroyed || !current_worker_of(sd)) {
+			sim__kapi_warn(w, site,
+				       "workqueue: cannot queue %s on wq %s",
+				       work->sim_func_name, sd->name);
+			return NULL;
+		}
+	}
+	pwq = sd->pwqs[sd->unbound ? 0 : resolve_cpu(ex, req_cpu)];
+	/* Non-reentrancy: if it runs on this workqueue, queue it there. */
+	running = wq_worker_executing(sd, work);
+	if (running)
+		pwq = running->pwq;
+	if (!work->sim_id)
+		work->sim_id = sim_obj_id(w);
+	work->sim_seq = ++sd->queue_seq;
+	work->sim_pwq = pwq;
+	inflight_add(sd, work->sim_seq);
+	if (pwq->nr_active < pwq->max_active) {
+		pwq->nr_active++;
+		work->sim_inactive = false;
+		wl_append(&pwq->worklist, work);
+		kicked = kick(pwq);
+	} else {
+		work->sim_inactive = true;
+		wl_append(&pwq->inactive, work);
+	}
+	sim_trace(w, SIM_TR_QUEUE_WORK, work->sim_id, work->sim_func_name,
+		  site->func, pwq->cpu, kicked ? kicked->id : 0);
+	return kicked;
+}
+
+bool sim_kapi_queue_work_on(int cpu, struct workqueue_struct *wq,
+			    struct work_struct *work, const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim__kapi_world("queue_work_on");
+	bool queued = false;
+
+	sim_heap_check(w, (uintptr_t)work, sizeof(*work), true,
+		       (uintptr_t)__builtin_return_address(0));
+	if (!(work->data & WORK_STRUCT_PENDING)) {
+		work->data |= WORK_STRUCT_PENDING;
+		__queue_work(w, cpu, wq, work, site);
+		queued = true;
+	} else {
+		/* Already pending: nothing queued; -1 says so in the trace. */
+		sim_trace(w, SIM_TR_QUEUE_WORK, work->sim_id,
+			  work->sim_func_name, site->func, -1, 0);
+	}
+	sim__kapi_point(w);
+	return queued;
+}
+
+/* ------------------------------------------------------- delayed work -- */
+
+static void delayed_work_timer_fn(SimWorld *w, void *arg, uint64_t seq)
+{
+	static const struct sim_kapi_site timer_site = {
+		"delayed_work_timer_fn", __FILE__, __LINE__, NULL
+	};
+	struct delayed_work *dwork = arg;
+
+	/* A delayed work freed with its timer armed: the kernel's timer
+	 * code would touch freed memory. */
+	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), false, 0);
+	if (w->stop || !dwork->sim_timer_armed || dwork->sim_timer_seq != seq)
+		return;
+	dwork->sim_timer_armed = false;
+	__queue_work(w, dwork->cpu, dwork->wq, &dwork->work, &timer_site);
+}
+
+/* @dwork's PENDING bit is set by the caller. */
+SIM_KAPI_INLINE void __queue_delayed_work(SimWorld *w, int cpu,
+				 struct workqueue_struct *wq,
+				 struct delayed_work *dwork,
+				 unsigned long delay, const struct sim_kapi_site *site)
+{
+	SimKapiExec *ex = sim__kapi_exec(w);
+	struct work_struct *work = &dwork->work;
+
+	dwork->wq = wq;
+	if (!delay) {
+		dwork->cpu = cpu;
+		__queue_work(w, cpu, wq, work, site);
+		return;
+	}
+	/* The kernel's timer fires on the CPU that armed it. */
+	dwork->cpu = wq_sd(w, wq, "queue_delayed_work")->unbound ?
+		cpu : resolve_cpu(ex, cpu);
+	dwork->sim_timer_armed = true;
+	dwork->sim_timer_seq++;
+	sim_event_after(w, sim__kapi_jiffies_to_ns(delay),
+			delayed_work_timer_fn, dwork, dwork->sim_timer_seq);
+	if (!work->sim_id)
+		work->sim_id = sim_obj_id(w);
+	sim_trace(w, SIM_TR_QUEUE_WORK, work->sim_id, work->sim_func_name,
+		  site->func, (int64_t)delay, 0);
+}
+
+bool sim_kapi_queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
+				    struct delayed_work *dwork,
+				    unsigned long delay, const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim__kapi_world("queue_delayed_work_on");
+	bool queued = false;
+
+	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), true,
+		       (uintptr_t)__builtin_return_address(0));
+	if (!(dwork->work.data & WORK_STRUCT_PENDING)) {
+		dwork->work.data |= WORK_STRUCT_PENDING;
+		__queue_delayed_work(w, cpu, wq, dwork, delay, site);
+		queued = true;
+	}
+	sim__kapi_point(w);
+	return queued;
+}
+
+/*
+ * Take @work's PENDING bit away from the queue or the timer. Returns true
+ * if it was pending (now dequeued, PENDING clear), false if it was not.
+ */
+static bool grab_pending(SimWorld *w, struct work_struct *work,
+			 struct delayed_work *dwork)
+{
+	SimKapiExec *ex = sim__kapi_exec(w);
+	SimPwq *pwq;
+
+	if (!(work->data & WORK_STRUCT_PENDING))
+		return false;
+	if (dwork && dwork->sim_timer_armed) {
+		dwork->sim_timer_armed = false;
+		dwork->sim_timer_seq++;
+		work->data &= ~(unsigned long)WORK_STRUCT_PENDING;
+		return true;
+	}
+	pwq = live_pwq_of(ex, work);
+	if (pwq) {
+		SimWq *sd = pwq->sd;
+
+		if (work->sim_inactive) {
+			wl_remove(&pwq->inactive, work);
+		} else {
+			wl_remove(&pwq->worklist, work);
+			pwq->nr_active--;
+			pwq_activate(pwq);
+		}
+		work->sim_pwq = NULL;
+		instance_done(w, sd, work, work->sim_seq);
+	}
+	work->data &= ~(unsigned long)WORK_STRUCT_PENDING;
+	return true;
+}
+
+bool sim_kapi_mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
+				  struct delayed_work *dwork,
+				  unsigned long delay, const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim__kapi_world("mod_delayed_work_on");
+	bool was_pending;
+
+	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), true,
+		       (uintptr_t)__builtin_return_address(0));
+	was_pending = grab_pending(w, &dwork->work, dwork);
+	dwork->work.data |= WORK_STRUCT_PENDING;
+	__queue_delayed_work(w, cpu, wq, dwork, delay, site);
+	sim__kapi_point(w);
+	return was_pending;
+}
+
+/* -------------------------------------------------------------- flushes -- */
+
+/* Block until instance @seq of @work on @sd is neither queued nor running. */
+SIM_KAPI_INLINE void wait_instance(SimWorld *w, SimWq *sd, const struct work_struct *work,
+			  uint64_t seq, const char *name, const struct sim_kapi_site *site)
+{
+	sd->nr_work_flushers++;
+	while (inflight_has(sd, seq))
+		sim_block(w, SIM_TASK_BLOCKED, SIM_WAIT_WORK, work, name,
+			  site->func, 0);
+	sd->nr_work_flushers--;
+}
+
+/* The instance of @work pending or running now, as (workqueue, seq). */
+static bool find_instance(SimWorld *w, const struct work_struct *work,
+			  SimWq **sdp, uint64_t *seqp)
+{
+	SimKapiExec *ex = sim__kapi_exec(w);
+	SimPwq *pwq = NULL;
+	SimWorker *wk;
+
+	if (work->data & WORK_STRUCT_PENDING)
+		pwq = live_pwq_of(ex, work);
+	if (pwq) {
+		*sdp = pwq->sd;
+		*seqp = work->sim_seq;
+		return true;
+	}
+	wk = any_worker_executing(ex, work);
+	if (wk) {
+		*sdp = wk->pwq->sd;
+		*seqp = wk->current_seq;
+		return true;
+	}
+	return false;
+}
+
+SIM_KAPI_INLINE bool __flush_work(SimWorld *w, struct work_struct *work,
+			 const struct sim_kapi_site *site)
+{
+	SimWq *sd;
+	uint64_t seq;
+
+	sim_trace(w, SIM_TR_FLUSH, work->sim_id, work->sim_lock_name, site->func,
+		  0, 0);
+	if (!find_instance(w, work, &sd, &seq))
+		return false;
+	wait_instance(w, sd, work, seq, work->sim_lock_name, site);
+	return true;
+}
+
+bool sim_kapi_flush_work(struct work_struct *work, const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim__kapi_world("flush_work");
+	bool waited;
+
+	sim_might_sleep(w, site->func, site->file, site->line);
+	sim_heap_check(w, (uintptr_t)work, sizeof(*work), false,
+		       (uintptr_t)__builtin_return_address(0));
+	waited = __flush_work(w, work, site);
+	sim__kapi_point(w);
+	return waited;
+}
+
+bool sim_kapi_flush_delayed_work(struct delayed_work *dwork,
+				 const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim__kapi_world("flush_delayed_work");
+	bool waited;
+
+	sim_might_sleep(w, site->func, site->file, site->line);
+	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), true,
+		       (uintptr_t)__builtin_return_address(0));
+	if (dwork->sim_timer_armed) {
+		/* Fire the timer now, as the kernel's del_timer_sync() and
+		 * __queue_work() pair does. */
+		dwork->sim_timer_armed = false;
+		dwork->sim_timer_seq++;
+		__queue_work(w, dwork->cpu, dwork->wq, &dwork->work, site);
+	}
+	waited = __flush_work(w, &dwork->work, site);
+	sim__kapi_point(w);
+	return waited;
+}
+
+SIM_KAPI_INLINE void __flush_workqueue(SimWorld *w, SimWq *sd, const struct sim_kapi_site *site)
+{
+	uint64_t target = sd->queue_seq;
+
+	sim_trace(w, SIM_TR_FLUSH, sd->id, sd->lock_name, site->func, 0, 0);
+	sd->nr_flushers++;
+	while (inflight_upto(sd, target))
+		sim_block(w, SIM_TASK_BLOCKED, SIM_WAIT_WORK, sd, sd->lock_name,
+			  site->func, 0);
+	sd->nr_flushers--;
+}
+
+void sim_kapi_flush_workqueue(struct workqueue_struct *wq, const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim__kapi_world("flush_workqueue");
+
+	sim_might_sleep(w, site->func, site->file, site->line);
+	__flush_workqueue(w, wq_sd(w, wq, "flush_workqueue"), site);
+	sim__kapi_point(w);
+}
+
+SIM_KAPI_INLINE void __drain_workqueue(SimWorld *w, SimWq *sd, const struct sim_kapi_site *site)
+{
+	sd->draining = true;
+	while (sd->inflight->len)
+		__flush_workqueue(w, sd, site);
+	sd->draining = false;
+}
+
+void sim_kapi_drain_workqueue(struct workqueue_struct *wq, const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim__kapi_world("drain_workqueue");
+
+	sim_might_sleep(w, site->func, site->file, site->line);
+	__drain_workqueue(w, wq_sd(w, wq, "drain_workqueue"), site);
+	sim__kapi_point(w);
+}
+
+void sim_kapi_destroy_workqueue(struct workqueue_struct *wq, const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim__kapi_world("destroy_workqueue");
+	SimWq *sd = wq_sd(w, wq, "destroy_workqueue");
+	int i;
+	guint j;
+
+	sim_might_sleep(w, site->func, site->file, site->line);
+	__drain_workqueue(w, sd, site);
+	sd->destroyed = true;
+	/* The workers end: wake the idle ones to let them see it. */
+	for (i = 0; i < sd->npwqs; i++) {
+		SimPwq *pwq = sd->pwqs[i];
+
+		for (j = 0; j < pwq->workers->len; j++) {
+			SimWorker *wk = g_ptr_array_index(pwq->workers, j);
+
+			if (wk->state == SIM_WORKER_IDLE) {
+				wk->state = SIM_WORKER_AVAILABLE;
+				pwq->nr_available++;
+				sim_wake(w, wk->task);
+			}
+		}
+	}
+	if (sd->heap)
+		sim_kfree(w, wq, site->func);
+	sim__kapi_point(w);
+}
+
+/* ------------------------------------------------------------- cancel -- */
+
+SIM_KAPI_INLINE bool __cancel_work(SimWorld *w, struct work_struct *work,
+			  struct delayed_work *dwork, bool sync,
+			  const struct sim_kapi_site *site)
+{
+	bool was_pending;
+	SimWq *sd;
+	uint64_t seq;
+
+	if (sync)
+		sim_might_sleep(w, site->func, site->file, site->line);
+	was_pending = grab_pending(w, work, dwork);
+	if (sync) {
+		/* PENDING stays set while waiting, so the item cannot be
+		 * queued again before the running instance is over. */
+		work->data |= WORK_STRUCT_PENDING;
+		sim_trace(w, SIM_TR_FLUSH, work->sim_id, work->sim_lock_name,
+			  site->func, 0, 0);
+		if (find_instance(w, work, &sd, &seq))
+			wait_instance(w, sd, work, seq, work->sim_lock_name,
+				      site);
+		work->data &= ~(unsigned long)WORK_STRUCT_PENDING;
+	}
+	return was_pending;
+}
+
+bool sim_kapi_cancel_work(struct work_struct *work, bool sync,
+			  const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim__kapi_world("cancel_work");
+	bool was_pending;
+
+	sim_heap_check(w, (uintptr_t)work, sizeof(*work), true,
+		       (uintptr_t)__builtin_return_address(0));
+	was_pending = __cancel_work(w, work, NULL, sync, site);
+	sim__kapi_point(w);
+	return was_pending;
+}
+
+bool sim_kapi_cancel_delayed_work(struct delayed_work *dwork, bool sync,
+				  const struct sim_kapi_site *site)
+{
+	SimWorld *w = sim__kapi_world("cancel_delayed_work");
+	bool was_pending;
+
+	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), true,
+		       (uintptr_t)__builtin_return_address(0));
+	was_pending = __cancel_work(w, &dwork->work, dwork, sync, site);
+	sim__kapi_point(w);
+	return was_pending;
+}
+
+struct work_struct *sim_kapi_current_work(void)
+{
+	SimWorld *w = sim_current_world();
+	SimTask *t = sim_current();
+	SimKapiExec *ex;
+	guint i, k;
+	int j;
+
+	if (!w || !t->wq_name)
+		return NULL;
+	ex = sim__kapi_exec(w);
+	for (i = 0; i < ex->wqs->len; i++) {
+		SimWq *sd = g_ptr_array_index(ex->wqs, i);
+
+		for (j = 0; j < sd->npwqs; j++) {
+			GPtrArray *workers = sd->pwqs[j]->workers;
+
+			for (k = 0; k < workers->len; k++) {
+				SimWorker *wk = g_ptr_array_index(workers, k);
+
+				if (wk->task == t && wk->state == SIM_WORKER_BUSY)
+					return wk->current_work;
+			}
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * This file implements the KASAN side of the simulated heap: the outline
+ * hooks GCC calls before every load and store of instrumented driver code
+ * (-fsanitize=kernel-address with
+ * --param asan-instrumentation-with-call-threshold=0), the shadow check
+ * behind them, and the kernel-style reports of a bad access, a bad free, a
+ * fault on an unmapped vmalloc address and a vmalloc WARN. It sits between
+ * the compiled driver code and the simulated heap (sim/heap.c). Rulers,
+ * "cut here" and "end trace" lines are the report printer's
+ * (sim/report.c), chosen from the title.
+ *
+ * The hooks run on every driver memory access, most of them to globals and
+ * stacks outside the heap, so their first job is to leave quickly: the
+ * running task, its world's heap, one subtraction and one comparison. Only
+ * heap addresses read the shadow, and only a poisoned or partial granule
+ * leaves the inline path.
+ *
+ * Stacks: a report captures its stack in the first simulator function the
+ * driver entered (a hook, sim_heap_check, sim_kfree ...). The unwinder drops
+ * every frame named sim_*, sim__* or __asan_*, so the report names the
+ * driver function; helpers below those entry points must therefore not
+ * capture stacks themselves.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <inttypes.h>
+#include <stdarg.h>
+
+#include "sim/heap_priv.h"
+#include "sim/trace.h"
+#include "sim/world.h"
+
+/* ------------------------------------------------------ shadow checks -- */
+
+/*
+ * Is some byte of [off, off+size) poisoned? Sets *@bad to the first one.
+ * Bytes past the end of the reservation are not heap and are not checked.
+ */
+static bool shadow_range_bad(const SimHeap *h, size_t off, size_t size,
+			     size_t *bad)
+{
+	size_t end = off + size < h->span ? off + size : h->span;
+	size_t g = off & ~7UL;
+
+	while (g < end) {
+		uint8_t v;
+
+		/* Eight accessible granules at once: 64 bytes per step. */
+		if (!(g & 63) && g + 64 <= end) {
+			uint64_t word;
+
+			memcpy(&word, h->shadow + (g >> 3), sizeof(word));
+			if (word == 0x0101010101010101ULL * SHADOW_XOR) {
+				g += 64;
+				continue;
+			}
+		}
+		v = sim__shadow_get(h, g);
+		if (v != SH_OK) {
+			size_t first = MAX(g, off);
+
+			/* 1..7: only the first v bytes of the granule. */
+			if (v >= 8 || first >= g + v) {
+				*bad = first;
+				return true;
+			}
+			if (MIN(end, g + 8) > g + v) {
+				*bad = g + v;
+				return true;
+			}
+		}
+		g += 8;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------ reports -- */
+
+void sim__heap_raise(SimWorld *w, SimReport *r)
+{
+	if (sim_current())
+		sim_report_raise_task(w, r);
+	sim_report_raise(w, r);
+}
+
+static void report_blank(SimReport *r)
+{
+	sim_report_line(r, "%s", "");
+}
+
+/*
+ * The innermost driver function of @st, or where @ip lies when the stack
+ * could not be symbolised: "<object>+0x<offset>", which is stable for one
+ * build and never a raw pointer.
+ */
+static const char *stack_func(const SimStack *st, uintptr_t ip, char *buf,
+			      size_t len)
+{
+	const char *f = st->n ? sim_stack_top_func(st, buf, len) : "?";
+	Dl_info info;
+
+	if (f && strcmp(f, "?") != 0)
+		return f;
+	if (ip && dladdr((void *)ip, &info) && info.dli_fname) {
+		const char *base = strrchr(info.dli_fname, '/');
+
+		g_snprintf(buf, len, "%s+0x%lx",
+			   base ? base + 1 : info.dli_fname,
+			   (unsigned long)(ip - (uintptr_t)info.dli_fbase));
+		return buf;
+	}
+	return "?";
+}
+
+static void report_identity(SimReport *r, SimWorld *w)
+{
+	SimTask *t = sim_current();
+
+	if (t)
+		sim_report_identity(r, w, t);
+}
+
+static const char *task_comm(SimWorld *w, uint32_t id)
+{
+	SimTask *t = id ? sim_task_by_id(w, id) : NULL;
+
+	return t ? t->name : "swapper/0";
+}
+
+/* KASAN's "Allocated by task" / "Freed by task" sections. */
+static void report_tracks(SimReport *r, SimWorld *w, const SimObj *o)
+{
+	sim_report_line(r, "Allocated by task %u:", o->alloc_task);
+	if (o->alloc_stack)
+		sim_report_stack(r, o->alloc_stack, FALSE);
+	else
+		sim_report_line(r, " hvsim: allocation stack not recorded: rerun with stacks (allocated in %s)",
+				o->alloc_func ? o->alloc_func : "?");
+	if (o->state == SIM_OBJ_FREED) {
+		report_blank(r);
+		sim_report_line(r, "Freed by task %u:", o->free_task);
+		if (o->free_stack)
+			sim_report_stack(r, o->free_stack, FALSE);
+		else
+			sim_report_line(r, " hvsim: free stack not recorded: rerun with stacks (freed in %s)",
+					o->free_func ? o->free_func : "?");
+	}
+	report_blank(r);
+}
+
+/* The struct page line of a direct-map heap offset. */
+static void report_page_header(SimReport *r, size_t off, bool live)
+{
+	uint64_t pfn = off >> 12;
+
+	sim_report_line(r, "The buggy address belongs to the physical page:");
+	sim_report_line(r, "page:%016" PRIx64 " refcount:%d mapcount:0 mapping:0000000000000000 index:0x0 pfn:%#" PRIx64,
+			(uint64_t)0xffffea0000000000ULL + pfn * 64, live ? 1 : 0, pfn);
+	sim_report_line(r, "page dumped because: kasan: bad access detected");
+}
+
+/* page_owner's record of a page block: who allocated and freed it. */
+static void report_page_owner(SimReport *r, SimWorld *w, const SimObj *o)
+{
+	sim_report_line(r, "page_owner tracks the page as %s",
+			o->state == SIM_OBJ_LIVE ? "allocated" : "freed");
+	sim_report_line(r, "page last allocated via order %u, pid %u, tgid %u (%s)",
+			o->order, o->alloc_task, o->alloc_task,
+			task_comm(w, o->alloc_task));
+	if (o->alloc_stack)
+		sim_report_stack(r, o->alloc_stack, FALSE);
+	else
+		sim_report_line(r, " hvsim: allocation stack not recorded: rerun with stacks (allocated in %s)",
+				o->alloc_func ? o->alloc_func : "?");
+	if (o->state == SIM_OBJ_FREED) {
+		sim_report_line(r, "page last free pid %u tgid %u stack trace:",
+				o->free_task, o->free_task);
+		if (o->free_stack)
+			sim_report_stack(r, o->free_stack, FALSE);
+		else
+			sim_report_line(r, " hvsim: free stack not recorded: rerun with stacks (freed in %s)",
+					o->free_func ? o->free_func : "?");
+	}
+}
+
+/* "The buggy address belongs to the object at ..." for a slab object. */
+static void report_object(SimReport *r, SimHeap *h, uint64_t addr,
+			  const SimObj *o)
+{
+	uint64_t start = sim__obj_addr(h, o);
+	size_t bucket = sim__obj_span(o);
+	bool freed = o->state == SIM_OBJ_FREED;
+	/* A freed object is its whole slot; a live one what was asked. */
+	size_t region = freed ? bucket : o->size;
+	const char *rel;
+	uint64_t k;
+
+	if (addr < start) {
+		rel = "to the left";
+		k = start - addr;
+	} else if (addr >= start + region) {
+		rel = "to the right";
+		k = addr - (start + region);
+	} else {
+		rel = "inside";
+		k = addr - start;
+	}
+	sim_report_line(r, "The buggy address belongs to the object at %016" PRIx64,
+			start);
+	sim_report_line(r, " which belongs to the cache %s of size %zu",
+			sim__kmalloc_cache_name(bucket), bucket);
+	sim_report_line(r, "The buggy address is located %" PRIu64 " bytes %s of",
+			k, rel);
+	sim_report_line(r, " %s %zu-byte region [%016" PRIx64 ", %016" PRIx64 ")",
+			freed ? "freed" : "allocated", region, start,
+			start + region);
+}
+
+/*
+ * The object and its records, for any of the heap's reports: KASAN's
+ * alloc/free tracks and slab object for kmalloc memory, the struct page and
+ * page_owner's records for pages. @off is the heap offset of @addr.
+ */
+static void report_describe(SimReport *r, SimWorld *w, uint64_t addr,
+			    size_t off, const SimObj *o)
+{
+	SimHeap *h = w->heap;
+
+	if (o && o->type == SIM_OBJ_SLAB) {
+		report_tracks(r, w, o);
+		if (sim__obj_span(o) <= SIM_KMALLOC_MAX_CACHE)
+			report_object(r, h, addr, o);
+		else	/* kmalloc_large: the kernel shows the pages. */
+			report_page_header(r, off, o->state == SIM_OBJ_LIVE);
+	} else if (o && o->type == SIM_OBJ_PAGES) {
+		report_page_header(r, off, o->state == SIM_OBJ_LIVE);
+		report_page_owner(r, w, o);
+	} else if (sim__heap_in_slab(h, off)) {
+		sim_report_line(r, "hvsim: the address is in the slab arena but in no object");
+	} else if (sim__heap_in_pages(h, off)) {
+		report_page_header(r, off, false);
+		sim_report_line(r, "hvsim: page never allocated in this execution");
+	} else {
+		sim_report_line(r, "hvsim: the address does not belong to any simulated heap object");
+	}
+}
+
+/* A fault on a vmalloc address nothing maps: the kernel's oops. */
+static void report_page_fault(SimWorld *w, const SimStack *st,
+			      const char *func, size_t bad, bool write)
+{
+	SimHeap *h = w->heap;
+	uint64_t addr = sim__heap_off_addr(h, bad);
+	const SimObj *v = sim__heap_find_vmap(h, bad - h->slab_bytes -
+					      h->page_bytes);
+	SimReport *r;
+
+	r = sim_report_new(w, SIM_BUG_PAGE_FAULT, func,
+			   "BUG: unable to handle page fault for address: %016" PRIx64,
+			   addr);
+	sim_report_line(r, "#PF: supervisor %s access in kernel mode",
+			write ? "write" : "read");
+	sim_report_line(r, "#PF: error_code(0x%04x) - not-present page",
+			write ? 2 : 0);
+	sim_report_line(r, "Oops: %04x [#1] PREEMPT SMP KASAN NOPTI",
+			write ? 2 : 0);
+	report_identity(r, w);
+	sim_report_line(r, "RIP: 0010:%s", func);
+	sim_report_stack(r, st, TRUE);
+	sim_report_line(r, "Modules linked in:");
+	sim_report_line(r, "CR2: %016" PRIx64, addr);
+	if (v && v->state == SIM_OBJ_FREED) {
+		sim_report_line(r, "hvsim: %016" PRIx64 " was mapped by vmap() in %s (task %u) and unmapped by vunmap() in %s (task %u)",
+				addr, v->alloc_func ? v->alloc_func : "?",
+				v->alloc_task, v->free_func ? v->free_func : "?",
+				v->free_task);
+		if (v->free_stack) {
+			sim_report_line(r, "hvsim: vunmap() by task %u:",
+					v->free_task);
+			sim_report_stack(r, v->free_stack, FALSE);
+		}
+	} else if (!v) {
+		sim_report_line(r, "hvsim: %016" PRIx64 " was never mapped in this execution",
+				addr);
+	}
+	sim__heap_raise(w, r);
+}
+
+static void report_bad_access(SimWorld *w, const SimStack *st,
+			      uintptr_t addr, size_t size, bool write,
+			      uintptr_t ip, size_t bad, const char *at)
+{
+	SimHeap *h = w->heap;
+	SimTask *t = sim_current();
+	size_t off = addr - h->lo;
+	uint64_t saddr = sim__heap_off_addr(h, off);
+	uint8_t v = sim__shadow_get(h, bad);
+	char fbuf[256];
+	const char *func = at ? at : stack_func(st, ip, fbuf, sizeof(fbuf));
+	const char *type = "use-after-free";
+	SimBugKind kind = SIM_BUG_USE_AFTER_FREE;
+	const SimObj *o = NULL;
+	SimReport *r;
+
+	if (sim__heap_in_alias(h, bad)) {
+		report_page_fault(w, st, func, bad, write);
+		return;
+	}
+	if (sim__heap_in_slab(h, bad)) {
+		o = sim__heap_find_slab(h, bad);
+		if (v == SH_SLAB_FREE) {
+			type = "slab-use-after-free";
+		} else if (v != SH_PAGE_FREE) {
+			/* Redzone, bucket tail, or past the last object. */
+			type = "slab-out-of-bounds";
+			kind = SIM_BUG_OUT_OF_BOUNDS;
+			if (!o)
+				o = sim__heap_nearest_slab(h, bad);
+		}
+	} else {
+		o = sim__heap_find_pages(h, bad);
+	}
+
+	r = sim_report_new(w, kind, func, "BUG: KASAN: %s in %s", type, func);
+	sim_report_line(r, "%s of size %zu at addr %016" PRIx64 " by task %s/%u",
+			write ? "Write" : "Read", size, saddr,
+			t ? t->name : "swapper/0", t ? t->id : 0);
+	report_blank(r);
+	report_identity(r, w);
+	sim_report_stack(r, st, TRUE);
+	report_blank(r);
+	report_describe(r, w, saddr, bad, o);
+	sim__heap_raise(w, r);
+}
+
+void sim__kasan_report_free(SimWorld *w, const SimStack *st, SimBugKind kind,
+			    const void *p, const SimObj *o, const char *func,
+			    const char *why)
+{
+	SimHeap *h = w->heap;
+	SimTask *t = sim_current();
+	uint64_t addr = sim_heap_sim_addr(w, p);
+	SimReport *r;
+
+	r = sim_report_new(w, kind, func, "BUG: KASAN: %s in %s",
+			   kind == SIM_BUG_DOUBLE_FREE ? "double-free" :
+			   "invalid-free", func);
+	sim_report_line(r, "Free of addr %016" PRIx64 " by task %s/%u", addr,
+			t ? t->name : "swapper/0", t ? t->id : 0);
+	report_blank(r);
+	report_identity(r, w);
+	sim_report_stack(r, st, TRUE);
+	report_blank(r);
+	if (why) {
+		sim_report_line(r, "%s", why);
+		report_blank(r);
+	}
+	report_describe(r, w, addr, (uintptr_t)p - h->lo, o);
+	sim__heap_raise(w, r);
+}
+
+void sim__heap_warn(SimWorld *w, const SimStack *st, const char *func,
+		    const char *where, const char *fmt, ...)
+{
+	SimTask *t = sim_current();
+	const char *kfunc = strrchr(where, ' ');
+	SimReport *r;
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	/* The kernel prints the message above the WARNING line; our title
+	 * must come first, so the message follows it. */
+	r = sim_report_new(w, SIM_BUG_BAD_VMAP, func,
+			   "WARNING: CPU: %d PID: %u at %s",
+			   t ? t->cpu : 0, t ? t->id : 0, where);
+	sim_report_line(r, "%s", msg);
+	sim_report_line(r, "Modules linked in:");
+	report_identity(r, w);
+	sim_report_line(r, "RIP: 0010:%s", kfunc ? kfunc + 1 : where);
+	sim_report_stack(r, st, TRUE);
+	g_free(msg);
+	sim__heap_raise(w, r);
+}
+
+/* ------------------------------------------------------------- checks -- */
+
+/*
+ * The out-of-line part of a check: the full shadow walk and, on a bad
+ * byte, the report. Reached for partial or poisoned granules, unaligned or
+ * large accesses; never for addresses outside the heap. @at names the
+ * driver function when the caller knows it (the shim's string functions,
+ * which a driver may reach by a tail call that leaves no frame of its
+ * own); NULL takes it from the stack.
+ */
+static __attribute__((noinline)) void
+sim__kasan_slow(SimWorld *w, uintptr_t addr, size_t size, bool write,
+		uintptr_t ip, const char *at)
+{
+	SimHeap *h = w->heap;
+	size_t bad;
+	SimStack st;
+
+	if (!size || !shadow_range_bad(h, addr - h->lo, size, &bad))
+		return;
+	sim_stack_capture(&st, 0);
+	report_bad_access(w, &st, addr, size, write, ip, bad, at);
+}
+
+void sim_heap_check(SimWorld *w, uintptr_t addr, size_t size, bool write,
+		    uintptr_t ret_ip)
+{
+	SimHeap *h = w->heap;
+
+	if (addr - h->lo >= h->span)
+		return;
+	sim__kasan_slow(w, addr, size, write, ret_ip, NULL);
+}
+
+void sim__heap_check_at(SimWorld *w, uintptr_t addr, size_t size, bool write,
+			uintptr_t ret_ip, const char *func)
+{
+	SimHeap *h = w->heap;
+
+	if (addr - h->lo >= h->span)
+		return;
+	sim__kasan_slow(w, addr, size, write, ret_ip, func);
+}
+
+bool sim_heap_accessible(SimWorld *w, const void *addr, size_t size)
+{
+	SimHeap *h = w->heap;
+	size_t off = (uintptr_t)addr - h->lo, bad;
+
+	/* Outside the heap we cannot vouch for anything. */
+	if (off >= h->span || size > h->span - off)
+		return false;
+	return !size || !shadow_range_bad(h, off, size, &bad);
+}
+
+/* ---------------------------------------------------------------- hooks -- */
+
+/*
+ * The inline part, for the fixed sizes: one granule (or two aligned ones
+ * for 16 bytes) that reads 0 means the whole access is fine.
+ */
+static inline __attribute__((always_inline)) void
+kasan_check(uintptr_t addr, size_t size, bool write, uintptr_t ip)
+{
+	SimTask *t = sim__current;
+	SimHeap *h;
+	size_t off;
+
+	if (__builtin_expect(!t, 0))
+		return;
+	h = t->world->heap;
+	off = addr - h->lo;
+	if (__builtin_expect(off >= h->span, 1))
+		return;
+	if (size <= 8) {
+		if ((off & 7) + size <= 8 && sim__shadow_get(h, off) == SH_OK)
+			return;
+	} else if (size == 16) {
+		if (!(off & 7) && sim__shadow_get(h, off) == SH_OK &&
+		    sim__shadow_get(h, off + 8) == SH_OK)
+			return;
+	}
+	sim__kasan_slow(t->world, addr, size, write, ip, NULL);
+}
+
+#define RET_IP ((uintptr_t)__builtin_return_address(0))
+
+#define DEFINE_ASAN_HOOKS(n)						\
+	void __asan_load##n##_noabort(uintptr_t addr);			\
+	void __asan_store##n##_noabort(uintptr_t addr);			\
+	void __asan_load##n##_noabort(uintptr_t addr)			\
+	{								\
+		kasan_check(addr, n, false, RET_IP);			\
+	}								\
+	void __asan_store##n##_noabort(uintptr_t addr)			\
+	{								\
+		kasan_check(addr, n, true, RET_IP);			\
+	}
+
+DEFINE_ASAN_HOOKS(1)
+DEFINE_ASAN_HOOKS(2)
+DEFINE_ASAN_HOOKS(4)
+DEFINE_ASAN_HOOKS(8)
+DEFINE_ASAN_HOOKS(16)
+
+void __asan_loadN_noabort(uintptr_t addr, size_t size);
+void __asan_storeN_noabort(uintptr_t addr, size_t size);
+
+void __asan_loadN_noabort(uintptr_t addr, size_t size)
+{
+	kasan_check(addr, size, false, RET_IP);
+}
+
+void __asan_storeN_noabort(uintptr_t addr, size_t size)
+{
+	kasan_check(addr, size, true, RET_IP);
+}
+
+/*
+ * Called before a noreturn call. Userspace ASan unpoisons the stack here;
+ * the kernel's KASAN has nothing to do, and neither have we: stacks have
+ * no shadow.
+ */
+void __asan_handle_no_return(void);
+void __asan_handle_no_return(void)
+{
+}
+
+/*
+ * GCC 13 and later, with --param asan-kernel-mem-intrinsic-prefix=1 (as
+ * the kernel builds), route memcpy, memmove and memset of instrumented
+ * code here. GCC 12 calls the C library directly, and the <linux/string.h>
+ * shim does the checking.
+ */
+void *__asan_memcpy(void *dst, const void *src, size_t n);
+void *__asan_memmove(void *dst, const void *src, size_t n);
+void *__asan_memset(void *dst, int c, size_t n);
+
+void *__asan_memcpy(void *dst, const void *src, size_t n)
+{
+	kasan_check((uintptr_t)src, n, false, RET_IP);
+	kasan_check((uintptr_t)dst, n, true, RET_IP);
+	return memcpy(dst, src, n);
+}
+
+void *__asan_memmove(void *dst, const void *src, size_t n)
+{
+	kasan_check((uintptr_t)src, n, false, RET_IP);
+	kasan_check((uintptr_t)dst, n, true, RET_IP);
+	return memmove(dst, src, n);
+}
+
+void *__asan_memset(void *dst, int c, size_t n)
+{
+	kasan_check((uintptr_t)dst, n, true, RET_IP);
+	return memset(dst, c, n);
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * This file implements the scheduler loop of one execution: run the task the
+ * strategy picks until its next scheduling point, fire host events when no
+ * task can run, move virtual time, and decide how the execution ends
+ * (clean, a finding, a deadlock, a hung task, a limit). It also implements
+ * named points and the scripted ordering constraints between them.
+ *
+ * It sits between sim_world_run() (sim/world.c) and the tasks
+ * (sim/task.c); the loop runs on the caller's stack, each task on its own.
+ */
+#include <string.h>
+
+#include <glib.h>
+
+#include "sim/context.h"
+#include "sim/report.h"
+#include "sim/sched.h"
+#include "sim/trace.h"
+#include "sim/world.h"
+
+void sim__sched_switch_out(SimWorld *w)
+{
+	SimTask *t = sim__current;
+
+	sim__ctx_switch(&t->ctx_sp, w->sched_sp);
+	/* Picked again: the scheduler has set sim__current back to us. */
+}
+
+_Noreturn void sim__sched_abort(SimWorld *w)
+{
+	SimTask *t = sim__current;
+
+	w->stop = true;
+	sim__ctx_switch(&t->ctx_sp, w->sched_sp);
+	g_assert_not_reached();
+}
+
+/* ------------------------------------------------------------- points -- */
+
+/* Is some constraint "before < name" still waiting for "before"? */
+static const SimOrder *unmet_order_for(SimWorld *w, const char *name)
+{
+	guint i;
+
+	for (i = 0; i < w->orders->len; i++) {
+		const SimOrder *o = &g_array_index(w->orders, SimOrder, i);
+
+		if (strcmp(o->after, name) == 0 &&
+		    !g_hash_table_contains(w->points_passed, o->before))
+			return o;
+	}
+	return NULL;
+}
+
+static bool point_is_constrained(SimWorld *w, const char *name)
+{
+	guint i;
+
+	for (i = 0; i < w->orders->len; i++) {
+		const SimOrder *o = &g_array_index(w->orders, SimOrder, i);
+
+		if (strcmp(o->after, name) == 0 || strcmp(o->before, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Release the held tasks whose constraints are all met now. */
+static void release_held(SimWorld *w)
+{
+	guint i;
+
+	for (i = 0; i < w->tasks->len; i++) {
+		SimTask *t = g_ptr_array_index(w->tasks, i);
+
+		if (t->state == SIM_TASK_HELD &&
+		    !unmet_order_for(w, t->wait_name))
+			sim__task_set_state(w, t, SIM_TASK_RUNNABLE);
+	}
+}
+
+void sim__point(const SimPointDesc *p)
+{
+	SimTask *t = sim__current;
+	SimWorld *w = t->world;
+
+	if (w->respect_order && w->orders->len &&
+	    point_is_constrained(w, p->name)) {
+		while (unmet_order_for(w, p->name)) {
+			t->wait_kind = SIM_WAIT_OTHER;
+			t->wait_name = p->name;
+			t->wait_func = p->func;
+			t->wait_since = w->now;
+			sim__task_set_state(w, t, SIM_TASK_HELD);
+			sim__sched_switch_out(w);
+		}
+		t->wait_kind = SIM_WAIT_NONE;
+		if (!g_hash_table_contains(w->points_passed, p->name)) {
+			g_hash_table_add(w->points_passed, (gpointer)p->name);
+			release_held(w);
+		}
+	}
+	sim_trace(w, SIM_TR_POINT, 0, p->name, p->func, 0, 0);
+	sim_yield(w);
+}
+
+void sim__orders_reset(SimWorld *w)
+{
+	g_hash_table_remove_all(w->points_passed);
+}
+
+void sim_world_add_order(SimWorld *w, const char *before, const char *after)
+{
+	SimOrder o = { g_intern_string(before), g_intern_string(after) };
+
+	g_array_append_val(w->orders, o);
+}
+
+static void describe_unmet(SimWorld *w)
+{
+	GString *s = g_string_new(NULL);
+	guint i;
+
+	for (i = 0; i < w->tasks->len; i++) {
+		SimTask *t = g_ptr_array_index(w->tasks, i);
+		const SimOrder *o;
+
+		if (t->state != SIM_TASK_HELD)
+			continue;
+		o = unmet_order_for(w, t->wait_name);
+		g_string_append_printf(s,
+			"%sordering constraint '%s < %s' cannot be met: "
+			"task %s/%u reached %s but %s never happened",
+			s->len ? "; " : "", o ? o->before : "?",
+			t->wait_name, t->name, t->id, t->wait_name,
+			o ? o->before : "?");
+	}
+	g_free(w->divergence);
+	w->divergence = g_string_free(s, FALSE);
+}
+
+/* ------------------------------------------------------ quiescence -- */
+
+void sim_world_wait_quiescent(SimWorld *w)
+{
+	SimTask *t = sim__current;
+
+	t->quiescent_wait = true;
+	sim_block(w, SIM_TASK_IDLE, SIM_WAIT_OTHER, &w->ncpus,
+		  "quiescence", __func__, 0);
+	t->quiescent_wait = false;
+}
+
+/* Wake the tasks waiting for quiescence; false if there were none. */
+static bool wake_quiescent(SimWorld *w)
+{
+	bool any = false;
+	guint i;
+
+	for (i = 0; i < w->tasks->len; i++) {
+		SimTask *t = g_ptr_array_index(w->tasks, i);
+
+		if (t->quiescent_wait && t->state == SIM_TASK_IDLE) {
+			sim_wake(w, t);
+			any = true;
+		}
+	}
+	return any;
+}
+
+static bool any_in_state(SimWorld *w, SimTaskState s)
+{
+	guint i;
+
+	for (i = 0; i < w->tasks->len; i++) {
+		SimTask *t = g_ptr_array_index(w->tasks, i);
+
+		if (t->state == s)
+			return true;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------- the loop -- */
+
+/* Fire every event due at the earliest pending time, moving the clock.
+ * Returns false when the time limit or a hung task ends the execution. */
+static bool advance_time(SimWorld *w)
+{
+	const SimEvent *next = sim_event_queue_peek(&w->events);
+	SimTime hung = sim__liveness_next_hung(w);
+	SimTime when = next->time;
+	SimEvent ev;
+
+	if (hung <= when) {
+		if (hung > w->limits.max_time) {
+			w->end = SIM_END_TIME_LIMIT;
+			return false;
+		}
+		w->now = hung;
+		sim__liveness_hung(w);
+		return false;
+	}
+	if (when > w->limits.max_time) {
+		w->end = SIM_END_TIME_LIMIT;
+		return false;
+	}
+	if (when > w->now)
+		w->now = when;
+	while ((next = sim_event_queue_peek(&w->events)) &&
+	       next->time <= w->now && !w->stop) {
+		sim_event_queue_pop(&w->events, &ev);
+		ev.fn(w, ev.arg, ev.arg2);
+	}
+	return !w->stop;
+}
+
+static SimTask *pick(SimWorld *w, SimTask *prev)
+{
+	SimTask **buf = w->runnable_buf;
+	uint32_t n = 0, idx;
+	guint i;
+
+	for (i = 0; i < w->tasks->len; i++) {
+		SimTask *t = g_ptr_array_index(w->tasks, i);
+
+		if (t->state == SIM_TASK_RUNNABLE) {
+			g_assert(n < G_N_ELEMENTS(w->runnable_buf));
+			buf[n++] = t;
+		}
+	}
+	g_assert(n == w->nrunnable);
+	if (n == 1)
+		return buf[0];
+	idx = w->strategy->pick(w->strategy, w, buf, n, prev);
+	g_assert(idx < n);
+	w->decisions++;
+	g_array_append_val(w->schedule, buf[idx]->id);
+	return buf[idx];
+}
+
+SimEnd sim__sched_loop(SimWorld *w)
+{
+	SimTask *prev = NULL;
+
+	for (;;) {
+		SimTask *t;
+
+		if (w->stop)
+			break;
+		if (w->nrunnable == 0) {
+			if (!sim_event_queue_empty(&w->events)) {
+				if (!advance_time(w))
+					break;
+				continue;
+			}
+			if (any_in_state(w, SIM_TASK_HELD)) {
+				describe_unmet(w);
+				w->end = SIM_END_UNMET_ORDER;
+				break;
+			}
+			if (any_in_state(w, SIM_TASK_BLOCKED)) {
+				sim__liveness_deadlock(w);
+				break;
+			}
+			if (wake_quiescent(w))
+				continue;
+			w->end = SIM_END_CLEAN;
+			break;
+		}
+		t = pick(w, prev);
+		if (t != prev)
+			sim_trace(w, SIM_TR_SWITCH, 0, NULL, NULL, 0, t->id);
+		prev = t;
+		sim__current = t;
+		sim__ctx_switch(&w->sched_sp, t->ctx_sp);
+		sim__current = NULL;
+	}
+	if (w->bug)
+		w->end = SIM_END_BUG;
+	return w->end;
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * This file implements simulated tasks: creation on pooled stacks, the
+ * blocking and waking calls the shim builds every primitive on, and task
+ * exit. It sits between the shim (sim/kapi/), which calls sim_block() and
+ * sim_wake(), and the scheduler loop (sim/sched.c), which switches to tasks.
+ *
+ * Stacks are mmap'ed once with a guard page and reused by later executions,
+ * so an execution allocates nothing for its tasks after the first one.
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include <glib.h>
+
+#include "sim/context.h"
+#include "sim/report.h"
+#include "sim/sched.h"
+#include "sim/trace.h"
+#include "sim/world.h"
+
+#define SIM_STACK_SIZE	(256 * 1024)
+#define SIM_GUARD_SIZE	4096
+
+SimTask *sim__current;
+
+static void task_main(void *arg)
+{
+	SimTask *t = arg;
+
+	t->fn(t->arg);
+	sim_task_exit(t->world);
+}
+
+void *sim__ctx_make(void *stack, size_t size, void (*entry)(void *),
+		    void *arg)
+{
+	extern void sim__ctx_entry(void);
+	uintptr_t top = ((uintptr_t)stack + size) & ~(uintptr_t)15;
+	uint64_t *sp = (uint64_t *)top;
+
+	/* Mirrors the pops of sim__ctx_switch, then its ret into the
+	 * trampoline with a 16-byte aligned stack. */
+	*--sp = (uint64_t)(uintptr_t)sim__ctx_entry;	/* return address */
+	*--sp = 0;					/* rbp */
+	*--sp = 0;					/* rbx */
+	*--sp = (uint64_t)(uintptr_t)arg;		/* r12 */
+	*--sp = (uint64_t)(uintptr_t)entry;		/* r13 */
+	*--sp = 0;					/* r14 */
+	*--sp = 0;					/* r15 */
+	*--sp = 0x037f00001f80ULL;			/* fpu cw, mxcsr */
+	return sp;
+}
+
+static SimTask *task_alloc(SimWorld *w)
+{
+	SimTask *t;
+	void *mem;
+
+	if (w->task_pool->len)
+		return g_ptr_array_steal_index(w->task_pool,
+					       w->task_pool->len - 1);
+	t = g_new0(SimTask, 1);
+	mem = mmap(NULL, SIM_STACK_SIZE + SIM_GUARD_SIZE,
+		   PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	g_assert(mem != MAP_FAILED);
+	mprotect(mem, SIM_GUARD_SIZE, PROT_NONE);
+	t->stack = (char *)mem + SIM_GUARD_SIZE;
+	t->stack_size = SIM_STACK_SIZE;
+	t->block_stack = g_new0(SimStack, 1);
+	return t;
+}
+
+static void task_release(SimTask *t)
+{
+	munmap((char *)t->stack - SIM_GUARD_SIZE,
+	       t->stack_size + SIM_GUARD_SIZE);
+	g_free(t->block_stack);
+	g_free(t);
+}
+
+SimTask *sim_task_create(SimWorld *w, const char *name, SimContextKind ctx,
+			 int cpu, SimTaskFn fn, void *arg)
+{
+	SimTask *t = task_alloc(w);
+	void *stack = t->stack;
+	size_t stack_size = t->stack_size;
+	SimStack *bs = t->block_stack;
+
+	memset(t, 0, sizeof(*t));
+	t->stack = stack;
+	t->stack_size = stack_size;
+	t->block_stack = bs;
+	bs->n = 0;
+
+	t->world = w;
+	t->id = w->tasks->len + 1;
+	g_strlcpy(t->name, name, sizeof(t->name));
+	t->ctx = ctx;
+	t->cpu = cpu;
+	t->fn = fn;
+	t->arg = arg;
+	t->state = SIM_TASK_DONE;	/* set_state below counts it */
+	t->ctx_sp = sim__ctx_make(t->stack, t->stack_size, task_main, t);
+	g_ptr_array_add(w->tasks, t);
+	sim__task_set_state(w, t, SIM_TASK_RUNNABLE);
+	sim_trace(w, SIM_TR_TASK_CREATE, 0, NULL, NULL, ctx, t->id);
+	return t;
+}
+
+void sim__task_set_state(SimWorld *w, SimTask *t, SimTaskState s)
+{
+	if (t->state == SIM_TASK_RUNNABLE)
+		w->nrunnable--;
+	if (s == SIM_TASK_RUNNABLE)
+		w->nrunnable++;
+	t->state = s;
+}
+
+SimTask *sim_task_by_id(SimWorld *w, uint32_t id)
+{
+	if (id == 0 || id > w->tasks->len)
+		return NULL;
+	return g_ptr_array_index(w->tasks, id - 1);
+}
+
+uint32_t sim_task_count(SimWorld *w)
+{
+	return w->tasks->len;
+}
+
+void sim__tasks_reset(SimWorld *w)
+{
+	guint i;
+
+	for (i = 0; i < w->tasks->len; i++)
+		g_ptr_array_add(w->task_pool, g_ptr_array_index(w->tasks, i));
+	g_ptr_array_set_size(w->tasks, 0);
+	w->nrunnable = 0;
+}
+
+void sim__tasks_free(SimWorld *w)
+{
+	sim__tasks_reset(w);
+	while (w->task_pool->len)
+		task_release(g_ptr_array_steal_index(w->task_pool,
+						     w->task_pool->len - 1));
+}
+
+void sim_yield(SimWorld *w)
+{
+	SimTask *t = sim__current;
+
+	g_assert(t && t->world == w);
+	w->steps++;
+	if (G_UNLIKELY(w->steps >= w->limits.max_steps)) {
+		w->end = SIM_END_STEP_LIMIT;
+		sim__sched_abort(w);
+	}
+	/* Fast path: nobody else could run, so there is no decision to make
+	 * and virtual time cannot move while this task is runnable. */
+	if (w->nrunnable == 1 && t->state == SIM_TASK_RUNNABLE)
+		return;
+	sim__sched_switch_out(w);
+}
+
+static void timeout_fire(SimWorld *w, void *arg, uint64_t token)
+{
+	SimTask *t = arg;
+
+	if (t->wait_token != token)
+		return;		/* woken before the timeout */
+	if (t->state != SIM_TASK_BLOCKED && t->state != SIM_TASK_SLEEPING &&
+	    t->state != SIM_TASK_IDLE)
+		return;
+	t->timed_out = true;
+	t->wait_token++;
+	sim__task_set_state(w, t, SIM_TASK_RUNNABLE);
+	sim_trace(w, SIM_TR_TIMEOUT, 0, t->wait_name, t->wait_func, 0, t->id);
+}
+
+bool sim_block(SimWorld *w, SimTaskState state, SimWaitKind kind,
+	       const void *obj, const char *obj_name, const char *func,
+	       SimTime timeout)
+{
+	SimTask *t = sim__current;
+
+	g_assert(t && t->world == w);
+	g_assert(state == SIM_TASK_BLOCKED || state == SIM_TASK_IDLE ||
+		 state == SIM_TASK_SLEEPING);
+	t->wait_kind = kind;
+	t->wait_obj = obj;
+	t->wait_name = obj_name;
+	t->wait_func = func;
+	t->wait_since = w->now;
+	t->timed_out = false;
+	t->hung_reported = false;
+	if (state == SIM_TASK_BLOCKED && w->want_stacks)
+		sim_stack_capture(t->block_stack, 1);
+	sim__task_set_state(w, t, state);
+	if (state == SIM_TASK_SLEEPING)
+		sim_trace(w, SIM_TR_SLEEP, 0, obj_name, func,
+			  (int64_t)timeout, 0);
+	else if (state == SIM_TASK_BLOCKED)
+		sim_trace(w, SIM_TR_BLOCK, 0, obj_name, func, kind, 0);
+	if (timeout)
+		sim_event_after(w, timeout, timeout_fire, t, t->wait_token);
+	w->steps++;
+	sim__sched_switch_out(w);
+	t->wait_kind = SIM_WAIT_NONE;
+	t->wait_obj = NULL;
+	return !t->timed_out;
+}
+
+void sim_wake(SimWorld *w, SimTask *t)
+{
+	if (t->state != SIM_TASK_BLOCKED && t->state != SIM_TASK_IDLE &&
+	    t->state != SIM_TASK_SLEEPING)
+		return;
+	t->wait_token++;
+	sim__task_set_state(w, t, SIM_TASK_RUNNABLE);
+	sim_trace(w, SIM_TR_WAKE, 0, t->wait_name, NULL, 0, t->id);
+}
+
+int sim_wake_all(SimWorld *w, const void *obj)
+{
+	int n = 0;
+	guint i;
+
+	for (i = 0; i < w->tasks->len; i++) {
+		SimTask *t = g_ptr_array_index(w->tasks, i);
+
+		if (t->wait_obj == obj && (t->state == SIM_TASK_BLOCKED ||
+					   t->state == SIM_TASK_IDLE)) {
+			sim_wake(w, t);
+			n++;
+		}
+	}
+	return n;
+}
+
+_Noreturn void sim_task_exit(SimWorld *w)
+{
+	SimTask *t = sim__current;
+
+	sim_trace(w, SIM_TR_TASK_EXIT, 0, NULL, NULL, 0, 0);
+	sim__task_set_state(w, t, SIM_TASK_DONE);
+	sim__sched_switch_out(w);
+	g_assert_not_reached();
+}

@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * This file tests the hvsim command line as a user meets it: it runs the
+ * built executable (HVSIM_EXE) in a fresh temporary directory and checks
+ * exit codes, what goes to stdout and stderr, and which files appear. Bad
+ * input must exit 2 naming FILE:LINE or the option, with nothing run and
+ * nothing written; the same run must give the same bytes twice; schedules
+ * saved by run and explore must replay.
+ *
+ * Runs use the canary scenario (scenarios/canary-abba-deadlock.scn), whose
+ * ABBA deadlock is never fixed.
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+typedef struct {
+	int status;		/* exit code */
+	char *out;
+	char *err;
+} Result;
+
+static void result_clear(Result *r)
+{
+	g_free(r->out);
+	g_free(r->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Result, result_clear)
+
+static char *source_path(const char *rel)
+{
+	const char *root = g_getenv("HVSIM_SOURCE_ROOT");
+
+	ck_assert_msg(root, "HVSIM_SOURCE_ROOT is not set");
+	return g_build_filename(root, rel, NULL);
+}
+
+static char *canary(void)
+{
+	return source_path("scenarios/canary-abba-deadlock.scn");
+}
+
+static char *fixture(const char *name)
+{
+	g_autofree char *rel = g_build_filename("tests/scenarios/fixtures",
+						name, NULL);
+	return source_path(rel);
+}
+
+/* A fresh working directory per case; removed with its files by rmtree(). */
+static char *make_tmpdir(void)
+{
+	char *dir = g_dir_make_tmp("hvsim-cli-XXXXXX", NULL);
+
+	ck_assert_ptr_nonnull(dir);
+	return dir;
+}
+
+static void rmtree(const char *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d && (name = g_dir_read_name(d))) {
+		g_autofree char *p = g_build_filename(dir, name, NULL);
+
+		if (g_file_test(p, G_FILE_TEST_IS_DIR))
+			rmtree(p);
+		else
+			g_unlink(p);
+	}
+	g_rmdir(dir);
+}
+
+static guint count_files(const char *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	guint n = 0;
+
+	while (d && g_dir_read_name(d))
+		n++;
+	return n;
+}
+
+/* Run hvsim with the NULL-terminated arguments in @cwd. */
+static Result hvsim_v(const char *cwd, const char *first, va_list ap)
+{
+	const char *exe = g_getenv("HVSIM_EXE");
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_autoptr(GError) err = NULL;
+	Result r = { 0 };
+	int wait;
+
+	ck_assert_msg(exe, "HVSIM_EXE is not set");
+	g_ptr_array_add(argv, (char *)exe);
+	for (const char *a = first; a; a = va_arg(ap, const char *))
+		g_ptr_array_add(argv, (char *)a);
+	g_ptr_array_add(argv, NULL);
+	ck_assert_msg(g_spawn_sync(cwd, (char **)argv->pdata, NULL,
+				   G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
+				   &wait, &err),
+		      "spawn: %s", err ? err->message : "?");
+	ck_assert_msg(WIFEXITED(wait), "hvsim died: %s", r.err);
+	r.status = WEXITSTATUS(wait);
+	return r;
+}
+
+static Result G_GNUC_NULL_TERMINATED hvsim(const char *cwd, const char *first,
+					   ...)
+{
+	va_list ap;
+	Result r;
+
+	va_start(ap, first);
+	r = hvsim_v(cwd, first, ap);
+	va_end(ap);
+	return r;
+}
+
+#define assert_contains(hay, needle)					\
+	ck_assert_msg(strstr((hay), (needle)),				\
+		      "\"%s\" not found in:\n%s", (needle), (hay))
+
+static char *read_file(const char *dir, const char *name)
+{
+	g_autofree char *p = g_build_filename(dir, name, NULL);
+	char *text = NULL;
+
+	ck_assert_msg(g_file_get_contents(p, &text, NULL, NULL),
+		      "cannot read %s", p);
+	return text;
+}
+
+/* ------------------------------------------------------------ bad input -- */
+
+/*
+ * Each bad fixture, run with --trace and --save-schedule: exit 2, the
+ * error names FILE:LINE, nothing printed on stdout (nothing ran), and no
+ * file written.
+ */
+static const struct {
+	const char *file;
+	int line;
+	const char *where;
+} bad[] = {
+	{ "bad-malformed-line.scn", 10, "expected 'key = value'" },
+	{ "bad-unknown-group.scn", 7, "[machin]: unknown group" },
+	{ "bad-unknown-key.scn", 8, "[machine] cpu: unknown key" },
+	{ "bad-missing-key.scn", 2, "[scenario] fix: missing required key" },
+	{ "bad-wrong-type.scn", 8, "[machine] cpus: expected an integer" },
+	{ "bad-time-unit.scn", 20, "[limits] max-time: expected a time" },
+	{ "bad-order-point.scn", 13, "[schedule] order: expected a named point" },
+	{ "bad-order-syntax.scn", 13, "[schedule] order: expected chains" },
+	{ "bad-fix.scn", 5, "[scenario] fix: expected a fix switch" },
+	{ "bad-module.scn", 9, "[machine] modules: expected a module" },
+	{ "bad-device-type.scn", 20, "[device disk0] type: expected a device" },
+};
+
+START_TEST(test_cli_bad_scenario_exits_2_naming_file_and_line)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *path = fixture(bad[_i].file);
+	g_autofree char *want = g_strdup_printf("%s:%d: %s", path,
+						bad[_i].line, bad[_i].where);
+	g_auto(Result) r = hvsim(dir, "run", path, "--trace", "t.json",
+				 "--save-schedule", "s.schedule", NULL);
+
+	ck_assert_int_eq(r.status, 2);
+	assert_contains(r.err, want);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_uint_eq(count_files(dir), 0);
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_missing_scenario_exits_2)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_auto(Result) r = hvsim(dir, "run", "no-such.scn", "--trace", "t.txt",
+				 NULL);
+
+	ck_assert_int_eq(r.status, 2);
+	assert_contains(r.err, "no-such.scn: cannot read");
+	ck_assert_uint_eq(count_files(dir), 0);
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_unsupported_trace_rejected_before_running)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *scn = canary();
+	g_auto(Result) r = hvsim(dir, "run", scn, "--trace", "x.svg", NULL);
+
+	ck_assert_int_eq(r.status, 2);
+	assert_contains(r.err, "--trace x.svg");
+	/* The header line is the first thing a run prints: it did not. */
+	ck_assert_str_eq(r.out, "");
+	ck_assert_uint_eq(count_files(dir), 0);
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_bad_options_exit_2)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *scn = canary();
+	static const char *const cases[][4] = {
+		{ "run", "--variant", "mid-fix", "--variant" },
+		{ "run", "--seed", "seven", "--seed" },
+		{ "run", "--bogus", "x", "bogus" },
+		{ "run", "--trace", "nodir/t.txt", "nodir" },
+		{ "explore", "--strategy", "pct", "not implemented yet" },
+		{ "explore", "--strategy", "bfs", "--strategy" },
+		{ "explore", "--runs", "0", "--runs" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_auto(Result) r = hvsim(dir, cases[i][0], scn, cases[i][1],
+					 cases[i][2], NULL);
+
+		ck_assert_msg(r.status == 2, "%s %s %s: exit %d", cases[i][0],
+			      cases[i][1], cases[i][2], r.status);
+		assert_contains(r.err, cases[i][3]);
+		ck_assert_str_eq(r.out, "");
+	}
+	{
+		g_auto(Result) r = hvsim(dir, "explore", scn, "--runs", "3",
+					 "--time", "1", NULL);
+
+		ck_assert_int_eq(r.status, 2);
+		assert_contains(r.err, "--runs and --time");
+	}
+	{
+		g_auto(Result) r = hvsim(dir, "run", NULL);
+
+		ck_assert_int_eq(r.status, 2);
+		assert_contains(r.err, "expected one SCENARIO");
+	}
+	ck_assert_uint_eq(count_files(dir), 0);
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_help_everywhere)
+{
+	static const char *const cmds[] = { "list", "run", "replay",
+					    "explore" };
+	g_autofree char *dir = make_tmpdir();
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
+		g_autofree char *want = g_strdup_printf("hvsim %s", cmds[i]);
+		g_auto(Result) r = hvsim(dir, cmds[i], "--help", NULL);
+
+		ck_assert_int_eq(r.status, 0);
+		assert_contains(r.out, "Usage:");
+		assert_contains(r.out, want);
+		assert_contains(r.out, "Exit status");
+	}
+	{
+		g_auto(Result) r = hvsim(dir, "--help", NULL);
+
+		ck_assert_int_eq(r.status, 0);
+		assert_contains(r.out, "explore SCENARIO");
+	}
+	{
+		/* No argument at all (the first NULL ends the list). */
+		g_auto(Result) r = hvsim(dir, NULL, NULL);
+
+		ck_assert_int_eq(r.status, 2);
+		assert_contains(r.err, "Usage:");
+	}
+	{
+		g_auto(Result) r = hvsim(dir, "frobnicate", NULL);
+
+		ck_assert_int_eq(r.status, 2);
+		assert_contains(r.err, "unknown command 'frobnicate'");
+	}
+	rmtree(dir);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ run -- */
+
+START_TEST(test_cli_run_canary_reports_the_deadlock)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *scn = canary();
+	g_auto(Result) r = hvsim(dir, "run", scn, NULL);
+
+	ck_assert_int_eq(r.status, 1);
+	ck_assert(g_str_has_prefix(r.out, "hvsim: canary-abba-deadlock "
+				   "variant=pre-fix seed=1\n"));
+	assert_contains(r.out, "hvsim: signature: deadlock:");
+	assert_contains(r.out, "hvsim: replay: hvsim run ");
+	assert_contains(r.out, "hvsim: expectation met (pre-fix = deadlock in *)");
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_run_trace_twice_gives_identical_bytes)
+{
+	static const char *const names[] = { "a.json", "a.txt" };
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *scn = canary();
+
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autofree char *first = NULL, *second = NULL;
+		g_autofree char *out1 = NULL;
+
+		{
+			g_auto(Result) r = hvsim(dir, "run", scn, "--trace",
+						 names[i], NULL);
+			ck_assert_int_eq(r.status, 1);
+			out1 = g_strdup(r.out);
+		}
+		first = read_file(dir, names[i]);
+		{
+			g_auto(Result) r = hvsim(dir, "run", scn, "--trace",
+						 names[i], NULL);
+			ck_assert_int_eq(r.status, 1);
+			ck_assert_str_eq(r.out, out1);
+		}
+		second = read_file(dir, names[i]);
+		ck_assert_uint_gt(strlen(first), 0);
+		ck_assert_str_eq(first, second);
+	}
+	/* Only the two traces: no temporary file left behind. */
+	ck_assert_uint_eq(count_files(dir), 2);
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_run_quiet_prints_the_verdict_only)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *scn = canary();
+	g_auto(Result) r = hvsim(dir, "run", scn, "--quiet", "--variant",
+				 "post-fix", "--seed", "3", NULL);
+	g_auto(GStrv) lines = g_strsplit(r.out, "\n", -1);
+
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_uint_eq(g_strv_length(lines), 4);	/* 3 and "" */
+	ck_assert_str_eq(lines[0], "hvsim: canary-abba-deadlock "
+			 "variant=post-fix seed=3");
+	ck_assert(g_str_has_prefix(lines[1], "hvsim: bug: deadlock:"));
+	ck_assert(g_str_has_prefix(lines[2], "hvsim: expectation met"));
+	rmtree(dir);
+}
+END_TEST
+
+/* --------------------------------------------------------------- replay -- */
+
+START_TEST(test_cli_saved_schedule_replays)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *scn = canary();
+	g_autofree char *sched = NULL, *tampered = NULL;
+
+	{
+		g_auto(Result) r = hvsim(dir, "run", scn, "--save-schedule",
+					 "s.schedule", NULL);
+		ck_assert_int_eq(r.status, 1);
+	}
+	sched = read_file(dir, "s.schedule");
+	ck_assert(g_str_has_prefix(sched, "# hvsim schedule v1\n"));
+	assert_contains(sched, "\nstrategy = scripted\n");
+	assert_contains(sched, "\nsignature = deadlock:");
+	{
+		g_auto(Result) r = hvsim(dir, "replay", "s.schedule", "--trace",
+					 "r.txt", NULL);
+		ck_assert_int_eq(r.status, 1);
+		assert_contains(r.out, "hvsim: replay reproduced deadlock:");
+	}
+	g_free(read_file(dir, "r.txt"));
+
+	/* A schedule whose recorded outcome differs: exit 3. */
+	{
+		g_auto(GStrv) parts = g_strsplit(sched, "signature = ", 2);
+		g_autofree char *p = g_build_filename(dir, "t.schedule", NULL);
+
+		tampered = g_strconcat(parts[0], "signature = clean\n"
+				       "# was: ", parts[1], NULL);
+		ck_assert(g_file_set_contents(p, tampered, -1, NULL));
+	}
+	{
+		g_auto(Result) r = hvsim(dir, "replay", "t.schedule", NULL);
+		ck_assert_int_eq(r.status, 3);
+		assert_contains(r.err, "recorded clean");
+	}
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_bad_schedule_exits_2_with_line)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *scn = canary();
+	g_autofree char *p = g_build_filename(dir, "b.schedule", NULL);
+	g_autofree char *text = g_strdup_printf(
+		"# hvsim schedule v1\nscenario = %s\nvariant = pre-fix\n"
+		"seed = 1\nstrategy = random\nexecution = 0\n"
+		"signature = clean\ndecisions = 1 2 zero\n", scn);
+
+	ck_assert(g_file_set_contents(p, text, -1, NULL));
+	{
+		g_auto(Result) r = hvsim(dir, "replay", "b.schedule", NULL);
+		ck_assert_int_eq(r.status, 2);
+		assert_contains(r.err, "b.schedule:8: decisions: expected task "
+				"ids");
+		assert_contains(r.err, "found '1 2 zero'");
+		ck_assert_str_eq(r.out, "");
+	}
+	ck_assert(g_file_set_contents(p, "# hvsim schedule v9\n", -1, NULL));
+	{
+		g_auto(Result) r = hvsim(dir, "replay", "b.schedule", NULL);
+		ck_assert_int_eq(r.status, 2);
+		assert_contains(r.err, "b.schedule:1: expected '# hvsim "
+				"schedule v1'");
+	}
+	rmtree(dir);
+}
+END_TEST
+
+/* -------------------------------------------------------------- explore -- */
+
+START_TEST(test_cli_explore_json_has_the_keys)
+{
+	static const char *const keys[] = {
+		"{\"executions\": 30, ", "\"distinct_bugs\": ",
+		"\"first_bug_execution\": ", "\"executions_per_second\": ",
+		"\"elapsed_seconds\": ", "\"pruned\": 0", "\"bugs\": [",
+	};
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *scn = canary();
+	g_auto(Result) r = hvsim(dir, "explore", scn, "--strategy", "random",
+				 "--runs", "30", "--json", NULL);
+
+	ck_assert_msg(r.status == 0 || r.status == 1, "exit %d: %s",
+		      r.status, r.err);
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+		assert_contains(r.out, keys[i]);
+	ck_assert(g_str_has_suffix(r.out, "]}\n"));
+	/* JSON only: one line. */
+	ck_assert_ptr_eq(strchr(r.out, '\n'), r.out + strlen(r.out) - 1);
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_explore_saves_schedules_that_replay)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *scn = canary();
+	g_autofree char *save = g_build_filename(dir, "found", NULL);
+	g_autoptr(GDir) d = NULL;
+	const char *name;
+	guint n = 0;
+	int status;
+
+	{
+		g_auto(Result) r = hvsim(dir, "explore", scn, "--runs", "200",
+					 "--save", "found", NULL);
+		status = r.status;
+		ck_assert_msg(status == 1, "the canary's deadlock was not "
+			      "found in 200 random executions: %s", r.out);
+		assert_contains(r.out, "hvsim: new bug at execution ");
+		assert_contains(r.out, "distinct bug");
+	}
+	d = g_dir_open(save, 0, NULL);
+	ck_assert_ptr_nonnull(d);
+	while ((name = g_dir_read_name(d))) {
+		g_autofree char *rel = g_build_filename("found", name, NULL);
+		g_auto(Result) r = hvsim(dir, "replay", rel, NULL);
+
+		ck_assert(g_str_has_suffix(name, ".schedule"));
+		ck_assert_msg(r.status == 1, "replay %s: exit %d: %s", name,
+			      r.status, r.err);
+		assert_contains(r.out, "hvsim: replay reproduced ");
+		n++;
+	}
+	ck_assert_uint_ge(n, 1);
+	rmtree(dir);
+}
+END_TEST
+
+/* ----------------------------------------------------------------- list -- */
+
+START_TEST(test_cli_list_shows_scenarios_and_errors)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *fixtures = source_path("tests/scenarios/fixtures");
+	g_autofree char *scn = canary();
+	g_autofree char *text = NULL;
+	g_autofree char *copy = g_build_filename(dir, "canary-abba-deadlock.scn",
+						 NULL);
+
+	{
+		g_auto(Result) r = hvsim(dir, "list", fixtures, NULL);
+		g_autofree char *bad_fix = g_strdup_printf(
+			"  error: %s/bad-fix.scn:5: [scenario] fix:", fixtures);
+
+		ck_assert_int_eq(r.status, 2);
+		/* Name order; names padded to one column. */
+		assert_contains(r.out, "\ngood-minimal ");
+		assert_contains(r.out, "  fix=storvsc-subchannel-race  fixture: "
+				"minimal good scenario  (pre-fix: deadlock in * "
+				"| hung-task in mutex_lock; post-fix: clean)\n");
+		ck_assert(g_str_has_prefix(r.out, "bad-device-type "));
+		assert_contains(r.out, "\nbad-fix ");
+		assert_contains(r.out, bad_fix);
+		assert_contains(r.out, "bad-wrong-type.scn:8: [machine] cpus");
+		assert_contains(r.err, "11 of 12 scenarios failed to load");
+	}
+	ck_assert(g_file_get_contents(scn, &text, NULL, NULL));
+	ck_assert(g_file_set_contents(copy, text, -1, NULL));
+	{
+		g_auto(Result) r = hvsim(dir, "list", ".", NULL);
+
+		ck_assert_int_eq(r.status, 0);
+		ck_assert(g_str_has_prefix(r.out, "canary-abba-deadlock  "
+					   "fix=none  canary: ABBA deadlock"));
+	}
+	{
+		g_auto(Result) r = hvsim(dir, "list", "nowhere", NULL);
+
+		ck_assert_int_eq(r.status, 2);
+		assert_contains(r.err, "nowhere");
+	}
+	rmtree(dir);
+}
+END_TEST
+
+static Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("cli");
+
+	/* Each case spawns hvsim; explore runs a few hundred executions. */
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_cli_bad_scenario_exits_2_naming_file_and_line,
+			    0, G_N_ELEMENTS(bad));
+	tcase_add_test(tc, test_cli_missing_scenario_exits_2);
+	tcase_add_test(tc, test_cli_unsupported_trace_rejected_before_running);
+	tcase_add_test(tc, test_cli_bad_options_exit_2);
+	tcase_add_test(tc, test_cli_help_everywhere);
+	tcase_add_test(tc, test_cli_run_canary_reports_the_deadlock);
+	tcase_add_test(tc, test_cli_run_trace_twice_gives_identical_bytes);
+	tcase_add_test(tc, test_cli_run_quiet_prints_the_verdict_only);
+	tcase_add_test(tc, test_cli_saved_schedule_replays);
+	tcase_add_test(tc, test_cli_bad_schedule_exits_2_with_line);
+	tcase_add_test(tc, test_cli_explore_json_has_the_keys);
+	tcase_add_test(tc, test_cli_explore_saves_schedules_that_replay);
+	tcase_add_test(tc, test_cli_list_shows_scenarios_and_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(cli_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Regenerates the example traces in traces/ and the golden traces in
+# traces/golden/ from the scenarios, with the hvsim binary of a build
+# directory. Golden traces are compared byte for byte by
+# tests/scenarios/golden.sh; regenerate them only when a change to the
+# engine, shim or drivers is meant to change what an execution does, and
+# say so in the commit message.
+#
+# Usage: traces/regenerate.sh [BUILD_DIR]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+hvsim=${1:-$root/build}/hvsim
+
+# scenario variant seed
+golden=(
+	"canary-abba-deadlock pre-fix 1"
+	"storvsc-subchannel-race pre-fix 1"
+	"storvsc-subchannel-race post-fix 1"
+)
+
+for g in "${golden[@]}"; do
+	read -r scn variant seed <<<"$g"
+	for ext in txt json; do
+		out=$root/traces/$scn.$variant.$ext
+		"$hvsim" run "$root/scenarios/$scn.scn" --variant "$variant" \
+			--seed "$seed" --trace "$out" --quiet >/dev/null || true
+	done
+	cp "$root/traces/$scn.$variant.txt" \
+		"$root/traces/golden/$scn.$variant.seed$seed.txt"
+done
+echo "traces regenerated with $hvsim"
