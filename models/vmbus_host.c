@@ -660,12 +660,15 @@ static void gpadl_maybe_created(VMBusHost *h, HostGpadl *g)
 
 	if (g->pfns->len < g->npages)
 		return;
-	/* The guest may free pages it shared; the host can only notice. */
+	/*
+	 * The guest may free pages it shared; the host can only notice. A
+	 * page is allocated and freed whole, so its first word tells.
+	 */
 	for (i = 0; i < g->pfns->len; i++) {
 		void *va = sim_heap_pfn_to_virt(h->w,
 					g_array_index(g->pfns, uint64_t, i));
 
-		if (!va || !sim_heap_accessible(h->w, va, SIM_PAGE_SIZE)) {
+		if (!va || !sim_heap_accessible(h->w, va, sizeof(uint64_t))) {
 			violation(h, vmbus_host_channel(h, g->child_relid),
 				  "GPADL page is not live guest memory");
 			break;

@@ -3,6 +3,8 @@
  * This file implements the world's event queue as a binary min-heap keyed
  * by (time, sequence). It sits below sim/world.c and sim/sched.c.
  */
+#include <string.h>
+
 #include <glib.h>
 
 #include "sim/event_queue.h"
@@ -16,14 +18,13 @@ static bool before(const SimEvent *a, const SimEvent *b)
 
 void sim_event_queue_init(SimEventQueue *q)
 {
-	q->heap = NULL;
-	q->len = q->cap = 0;
-	q->next_seq = 0;
+	memset(q, 0, sizeof(*q));
 }
 
 void sim_event_queue_destroy(SimEventQueue *q)
 {
 	g_free(q->heap);
+	g_free(q->cancelled);
 	sim_event_queue_init(q);
 }
 
@@ -31,6 +32,36 @@ void sim_event_queue_reset(SimEventQueue *q)
 {
 	q->len = 0;
 	q->next_seq = 0;
+	q->ncancelled = 0;
+}
+
+void sim_event_queue_cancel(SimEventQueue *q, uint64_t seq)
+{
+	size_t i;
+	bool pending = false;
+
+	for (i = 0; i < q->len && !pending; i++)
+		pending = q->heap[i].seq == seq;
+	if (!pending)
+		return;
+	if (q->ncancelled == q->cancelled_cap) {
+		q->cancelled_cap = q->cancelled_cap ? 2 * q->cancelled_cap : 16;
+		q->cancelled = g_renew(uint64_t, q->cancelled, q->cancelled_cap);
+	}
+	q->cancelled[q->ncancelled++] = seq;
+}
+
+/* Forget @seq if it was cancelled; true if it was. */
+static bool take_cancelled(SimEventQueue *q, uint64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < q->ncancelled; i++)
+		if (q->cancelled[i] == seq) {
+			q->cancelled[i] = q->cancelled[--q->ncancelled];
+			return true;
+		}
+	return false;
 }
 
 uint64_t sim_event_queue_push(SimEventQueue *q, uint64_t time,
@@ -59,17 +90,29 @@ uint64_t sim_event_queue_push(SimEventQueue *q, uint64_t time,
 	return q->heap[i].seq;
 }
 
-const SimEvent *sim_event_queue_peek(const SimEventQueue *q)
+static void remove_front(SimEventQueue *q, SimEvent *out);
+
+const SimEvent *sim_event_queue_peek(SimEventQueue *q)
 {
+	SimEvent dead;
+
+	while (q->len && q->ncancelled && take_cancelled(q, q->heap[0].seq))
+		remove_front(q, &dead);
 	return q->len ? &q->heap[0] : NULL;
 }
 
 bool sim_event_queue_pop(SimEventQueue *q, SimEvent *out)
 {
+	if (!sim_event_queue_peek(q))
+		return false;
+	remove_front(q, out);
+	return true;
+}
+
+static void remove_front(SimEventQueue *q, SimEvent *out)
+{
 	size_t i = 0;
 
-	if (!q->len)
-		return false;
 	*out = q->heap[0];
 	q->heap[0] = q->heap[--q->len];
 	/* Sift down. */
@@ -88,5 +131,4 @@ bool sim_event_queue_pop(SimEventQueue *q, SimEvent *out)
 		q->heap[m] = tmp;
 		i = m;
 	}
-	return true;
 }

@@ -27,6 +27,10 @@ typedef struct {
 	SimEvent *heap;
 	size_t len, cap;
 	uint64_t next_seq;
+	/* Sequence numbers of cancelled events still in the heap. Few and
+	 * short-lived, so a plain array. */
+	uint64_t *cancelled;
+	size_t ncancelled, cancelled_cap;
 } SimEventQueue;
 
 void sim_event_queue_init(SimEventQueue *q);
@@ -36,14 +40,21 @@ void sim_event_queue_reset(SimEventQueue *q);
 /* Returns the new event's sequence number. */
 uint64_t sim_event_queue_push(SimEventQueue *q, uint64_t time,
 			      SimEventQueueFn fn, void *arg, uint64_t arg2);
-/* The earliest event, or NULL when empty. Valid until the next push/pop. */
-const SimEvent *sim_event_queue_peek(const SimEventQueue *q);
+/*
+ * Cancel the pending event @seq: it is dropped when it reaches the front of
+ * the queue, without running and without moving the clock. Cancelling an
+ * event that already ran, or twice, is harmless.
+ */
+void sim_event_queue_cancel(SimEventQueue *q, uint64_t seq);
+/* The earliest live event, or NULL when none. Valid until the next push/pop.
+ * Drops cancelled events it finds at the front. */
+const SimEvent *sim_event_queue_peek(SimEventQueue *q);
 /* Removes the earliest event into *@out; false when empty. */
 bool sim_event_queue_pop(SimEventQueue *q, SimEvent *out);
 
-static inline bool sim_event_queue_empty(const SimEventQueue *q)
+static inline bool sim_event_queue_empty(SimEventQueue *q)
 {
-	return q->len == 0;
+	return sim_event_queue_peek(q) == NULL;
 }
 
 #endif /* HVSIM_EVENT_QUEUE_H */

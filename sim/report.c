@@ -40,10 +40,6 @@
 #define HVSIM_VERSION "0"
 #endif
 
-/* One trace event on one line (sim/trace.c); declared here because no
- * engine-private header of the trace exists (see sim/trace.c). */
-void sim__trace_format_event(GString *out, const SimWorld *w,
-			     const SimTraceEvent *ev);
 
 #define KASAN_RULER_LEN	66
 #define END_TRACE	"---[ end trace 0000000000000000 ]---"

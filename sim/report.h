@@ -19,7 +19,11 @@
 
 #define SIM_STACK_MAX	32
 
-/* Raw return addresses, innermost first. */
+/*
+ * Raw return addresses, innermost first. A pc with bit 63 set (SIM_PC_EXACT
+ * in sim/stacktrace.c) is exact, the faulting instruction of a signal, not
+ * a return address; mask it before using the value.
+ */
 typedef struct SimStack {
 	uintptr_t pc[SIM_STACK_MAX];
 	int n;
@@ -65,7 +69,10 @@ typedef struct SimReport {
 
 /*
  * Building a report. Begin, add lines and stacks, then raise. All of it may
- * run in task context; nothing here symbolises.
+ * run in task context; nothing here symbolises. Detectors write the title
+ * and body only; sim_report_format() adds the rulers, the "cut here" and
+ * "end trace" lines and lockdep's header lines, chosen from the title (see
+ * sim/report.c).
  */
 SimReport *sim_report_new(SimWorld *w, SimBugKind kind, const char *func,
 			  const char *title_fmt, ...) G_GNUC_PRINTF(4, 5);

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * This file declares the scenario loader's internal entry points, shared
- * by sim/scenario.c, sim/scenario_run.c and the scenarios test suite. It
+ * by sim/scenario*.c and the scenarios test suite. It
  * sits between the loader and tests that need device types of their own,
  * which the linked-in table (models/models.c) does not carry.
  */
 #ifndef HVSIM_SCENARIO_PRIVATE_H
 #define HVSIM_SCENARIO_PRIVATE_H
 
+#include "sim/keyfile.h"
 #include "sim/scenario.h"
 
 /* At most this many modules per scenario: the init task keeps their
@@ -21,5 +22,14 @@
 SimScenario *sim__scenario_load_types(const char *path,
 				      const SimDeviceType *const *types,
 				      GError **error);
+
+/*
+ * sim__scenario_load_orders - parse the [schedule] order value @v ("a < b <
+ * c; d < e") into SimOrder pairs (a,b), (b,c), (d,e) appended to @orders,
+ * the strings newly allocated. Every point must be one the drivers declare.
+ * Errors name @v's line in @kf.
+ */
+gboolean sim__scenario_load_orders(const SimKf *kf, const SimKeyValue *v,
+				   GArray *orders, GError **error);
 
 #endif /* HVSIM_SCENARIO_PRIVATE_H */

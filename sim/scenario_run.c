@@ -15,8 +15,9 @@
 
 #include "sim/scenario.h"
 #include "sim/scenario_private.h"
-#include "sim/trace.h"
 #include "sim/world.h"
+
+#include <linux/printk.h>
 
 /* See sim/scenario.c: the drivers' registry is reached by weak reference. */
 #pragma weak hvsim_module_init_lookup
@@ -124,6 +125,7 @@ gboolean sim_scenario_apply(const SimScenario *s, SimWorld *w,
 	}
 	w->respect_order = s->strategy == SIM_SCHED_SCRIPTED;
 	w->limits = s->limits;
+	w->ncpus = s->cpus;
 	w->check_leaks = s->check_leaks;
 	w->scenario = s;
 	w->title = s->title;
@@ -145,10 +147,11 @@ void sim_scenario_init(SimWorld *w, void *arg)
 		g_assert(c);	/* the loader checked every name */
 		ret = c->fn();
 		loaded[i] = ret == 0;
-		/* As insmod reports it; the name outlives the world. */
+		/* On the console and in the trace, as a kernel line. */
 		if (ret)
-			sim_trace(w, SIM_TR_PRINTK, 0, name, "do_init_module",
-				  ret, 0);
+			sim_kapi_printk(w, LOGLEVEL_ERR, "do_init_module",
+					"%s: module init failed with error %d\n",
+					name, ret);
 	}
 	if (!s->unload)
 		return;

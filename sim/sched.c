@@ -188,10 +188,20 @@ static bool any_in_state(SimWorld *w, SimTaskState s)
  * Returns false when the time limit or a hung task ends the execution. */
 static bool advance_time(SimWorld *w)
 {
-	const SimEvent *next = sim_event_queue_peek(&w->events);
-	SimTime hung = sim__liveness_next_hung(w);
-	SimTime when = next->time;
+	const SimEvent *next;
+	SimTime hung, when;
 	SimEvent ev;
+
+	/* A timeout whose task was woken in time must not move the clock:
+	 * otherwise an execution would end at its last stale timer, and a
+	 * deadlock could pass for a hung task. */
+	while ((next = sim_event_queue_peek(&w->events)) &&
+	       sim__event_stale(next))
+		sim_event_queue_pop(&w->events, &ev);
+	if (!next)
+		return true;
+	hung = sim__liveness_next_hung(w);
+	when = next->time;
 
 	if (hung <= when) {
 		if (hung > w->limits.max_time) {

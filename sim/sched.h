@@ -21,6 +21,10 @@ _Noreturn void sim__sched_abort(SimWorld *w);
 /* Change a task's state, keeping the runnable count. */
 void sim__task_set_state(SimWorld *w, SimTask *t, SimTaskState s);
 
+/* Is @e a timeout whose waiter was already woken? Such events are dropped
+ * without moving the clock. */
+bool sim__event_stale(const SimEvent *e);
+
 /* Return every task of the last execution to the pool. */
 void sim__tasks_reset(SimWorld *w);
 void sim__tasks_free(SimWorld *w);
@@ -36,6 +40,10 @@ void sim__liveness_deadlock(SimWorld *w);
 SimTime sim__liveness_next_hung(SimWorld *w);
 /* Report the task(s) hung at the current time. */
 void sim__liveness_hung(SimWorld *w);
+
+/* One trace event on one line, for the report trailer (sim/trace.c). */
+void sim__trace_format_event(GString *out, const SimWorld *w,
+			     const SimTraceEvent *ev);
 
 /* Restore the drivers' globals to their load-time image (sim/snapshot.c). */
 void sim__drivers_restore(void);

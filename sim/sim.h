@@ -154,8 +154,9 @@ void sim_yield(SimWorld *w);
  * @timeout is non-zero, until that much virtual time has passed.
  * @state is SIM_TASK_BLOCKED, SIM_TASK_IDLE or SIM_TASK_SLEEPING.
  * Returns true if woken by sim_wake(), false on timeout.
- * Checks for sleeping in atomic context first (a report, then the
- * execution ends).
+ * It does not check the task's context: the shim calls sim_might_sleep()
+ * first where the kernel call may sleep (a spinning waiter blocks here too,
+ * and must not be reported).
  */
 bool sim_block(SimWorld *w, SimTaskState state, SimWaitKind kind,
 	       const void *obj, const char *obj_name, const char *func,
@@ -214,6 +215,10 @@ typedef void (*SimEventFn)(SimWorld *w, void *arg, uint64_t arg2);
  */
 uint64_t sim_event_at(SimWorld *w, SimTime when, SimEventFn fn, void *arg,
 		      uint64_t arg2);
+
+/* Cancel a pending event by the number sim_event_at() returned: it will not
+ * run and will not move the clock. Harmless if it already ran. */
+void sim_event_cancel(SimWorld *w, uint64_t seq);
 
 SimTime sim_now(const SimWorld *w);
 

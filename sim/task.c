@@ -165,6 +165,15 @@ void sim_yield(SimWorld *w)
 	sim__sched_switch_out(w);
 }
 
+static void timeout_fire(SimWorld *w, void *arg, uint64_t token);
+
+bool sim__event_stale(const SimEvent *e)
+{
+	const SimTask *t = e->arg;
+
+	return e->fn == timeout_fire && t->wait_token != e->arg2;
+}
+
 static void timeout_fire(SimWorld *w, void *arg, uint64_t token)
 {
 	SimTask *t = arg;

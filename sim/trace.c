@@ -170,6 +170,22 @@ static const char *event_func(const SimWorld *w, const SimTraceEvent *ev)
 	return NULL;
 }
 
+/* @name on one line: a printk format's newlines and tabs are escaped. */
+static void append_name(GString *out, const char *name)
+{
+	const char *p;
+
+	g_string_append_c(out, ' ');
+	for (p = name; *p; p++) {
+		if (*p == '\n')
+			g_string_append(out, "\\n");
+		else if (*p == '\t')
+			g_string_append(out, "\\t");
+		else
+			g_string_append_c(out, *p);
+	}
+}
+
 /* One event as words, without its step, time or task:
  * "<kind> [<name>] [#<obj>] [-> <peer>] [arg=<n>] [in <func>]". */
 static void trace_describe(GString *out, const SimWorld *w,
@@ -179,7 +195,7 @@ static void trace_describe(GString *out, const SimWorld *w,
 
 	g_string_append(out, sim_trace_kind_name(ev->kind));
 	if (ev->name)
-		g_string_append_printf(out, " %s", ev->name);
+		append_name(out, ev->name);
 	if (ev->obj)
 		g_string_append_printf(out, " #%u", ev->obj);
 	if (ev->peer && event_column(ev) != ev->peer) {
@@ -438,29 +454,55 @@ void sim_trace_export_json(const SimWorld *w, GString *out)
 
 /* ----------------------------------------------------------- file output -- */
 
-gboolean sim_trace_write_file(const SimWorld *w, const char *path,
-			      GError **error)
+/* The formats, by file extension: the one list the CLI checks too. */
+static const struct {
+	const char *ext;
+	void (*export)(const SimWorld *w, GString *out);
+} formats[] = {
+	{ ".txt", sim_trace_export_text },
+	{ ".json", sim_trace_export_json },
+};
+
+static const char *path_ext(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	const char *ext = strrchr(slash ? slash : path, '.');
-	g_autoptr(GString) out = g_string_new(NULL);
 
-	if (ext && strcmp(ext, ".txt") == 0) {
-		sim_trace_export_text(w, out);
-	} else if (ext && strcmp(ext, ".json") == 0) {
-		sim_trace_export_json(w, out);
-	} else if (ext && (strcmp(ext, ".dot") == 0 ||
-			   strcmp(ext, ".svg") == 0)) {
+	return strrchr(slash ? slash : path, '.');
+}
+
+static int format_of(const char *path, GError **error)
+{
+	const char *ext = path_ext(path);
+	unsigned i;
+
+	for (i = 0; ext && i < G_N_ELEMENTS(formats); i++)
+		if (strcmp(ext, formats[i].ext) == 0)
+			return (int)i;
+	if (ext && (strcmp(ext, ".dot") == 0 || strcmp(ext, ".svg") == 0))
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
 			    "%s: trace format %s is not supported yet; use "
 			    ".txt or .json", path, ext);
-		return FALSE;
-	} else {
+	else
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
 			    "%s: unknown trace format \"%s\"; use .txt or "
 			    ".json", path, ext ? ext : "");
+	return -1;
+}
+
+gboolean sim_trace_format_supported(const char *path, GError **error)
+{
+	return format_of(path, error) >= 0;
+}
+
+gboolean sim_trace_write_file(const SimWorld *w, const char *path,
+			      GError **error)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	int f = format_of(path, error);
+
+	if (f < 0)
 		return FALSE;
-	}
+	formats[f].export(w, out);
 	/* Written to a temporary file in the same directory, then renamed. */
 	return g_file_set_contents(path, out->str, (gssize)out->len, error);
 }

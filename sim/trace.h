@@ -66,6 +66,13 @@ void sim_trace_export_text(const SimWorld *w, GString *out);
 void sim_trace_export_json(const SimWorld *w, GString *out);
 
 /*
+ * sim_trace_format_supported - can sim_trace_write_file() write @path? The
+ * CLI asks before running, so a bad --trace runs nothing. Sets @error with
+ * the same message sim_trace_write_file() would give.
+ */
+gboolean sim_trace_format_supported(const char *path, GError **error);
+
+/*
  * sim_trace_write_file - write the trace of @w to @path, choosing the format
  * by extension (.txt, .json). Writes to a temporary file and renames it, so
  * a failed write leaves nothing half-written. Returns FALSE with @error set

@@ -111,6 +111,11 @@ uint64_t sim_event_at(SimWorld *w, SimTime when, SimEventFn fn, void *arg,
 	return sim_event_queue_push(&w->events, when, fn, arg, arg2);
 }
 
+void sim_event_cancel(SimWorld *w, uint64_t seq)
+{
+	sim_event_queue_cancel(&w->events, seq);
+}
+
 uint32_t sim_obj_id(SimWorld *w)
 {
 	return ++w->next_obj;

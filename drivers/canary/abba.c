@@ -17,6 +17,13 @@ static DEFINE_MUTEX(lock_a);
 static DEFINE_MUTEX(lock_b);
 static int canary_rounds = 1;
 
+/*
+ * How many times this module was initialised in the current execution: one,
+ * unless the drivers' globals were not restored between executions. A test
+ * reads it (tests/drivers/test-canary.c).
+ */
+int canary_init_count;
+
 static int canary_thread_a(void *data)
 {
 	int i;
@@ -49,6 +56,7 @@ static int canary_thread_b(void *data)
 
 static int __init canary_init(void)
 {
+	canary_init_count++;
 	kthread_run(canary_thread_a, NULL, "canary_a");
 	kthread_run(canary_thread_b, NULL, "canary_b");
 	return 0;

@@ -370,6 +370,7 @@ static void vmbus_onoffer_rescind(struct vmbus_channel_message_header *hdr)
 	struct vmbus_channel_rescind_offer *rescind;
 	struct vmbus_channel *channel;
 	struct device *dev;
+	bool is_sub;
 
 	rescind = (struct vmbus_channel_rescind_offer *)hdr;
 
@@ -388,6 +389,14 @@ static void vmbus_onoffer_rescind(struct vmbus_channel_message_header *hdr)
 	while (READ_ONCE(channel->probe_done) == false)
 		msleep(1);
 
+	/*
+	 * Read before the device goes: unregistering a primary frees the
+	 * channel. The kernel frees it with kfree_rcu(), so its later read
+	 * of primary_channel does not touch freed memory in practice; the
+	 * simulated heap frees at once, so the read comes first here.
+	 */
+	is_sub = channel->primary_channel != NULL;
+
 	if (channel->device_obj) {
 		vmbus_rescind_cleanup(channel);
 		if (channel->chn_rescind_callback) {
@@ -401,7 +410,7 @@ static void vmbus_onoffer_rescind(struct vmbus_channel_message_header *hdr)
 		}
 	}
 
-	if (channel->primary_channel != NULL) {
+	if (is_sub) {
 		mutex_lock(&vmbus_connection.channel_mutex);
 		vmbus_rescind_cleanup(channel);
 		if (channel->state == CHANNEL_OPEN_STATE) {

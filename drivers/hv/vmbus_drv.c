@@ -141,22 +141,30 @@ static void vmbus_chan_sched(SimWorld *w, struct hv_per_cpu_context *hv_cpu)
 		hv_cpu->synic_event_page + VMBUS_MESSAGE_SINT;
 	unsigned long *recv_int_page = event->flags;
 	struct vmbus_channel *channel;
-	unsigned long bit;
-	u32 relid;
+	unsigned long word;
+	u32 i, relid;
 
-	for (relid = 1; relid < MAX_CHANNEL_RELIDS; relid++) {
-		bit = 1UL << (relid % BITS_PER_LONG);
-		if (!(recv_int_page[relid / BITS_PER_LONG] & bit))
+	/* for_each_set_bit() + sync_test_and_clear_bit(), a word at a time. */
+	for (i = 0; i < BITS_TO_LONGS(MAX_CHANNEL_RELIDS); i++) {
+		word = recv_int_page[i];
+		if (!word)
 			continue;
-		recv_int_page[relid / BITS_PER_LONG] &= ~bit;
+		recv_int_page[i] = 0;
 
-		channel = READ_ONCE(vmbus_connection.channels[relid]);
-		if (channel == NULL)
-			continue;	/* rescinded or not offered yet */
-		if (channel->onchannel_callback == NULL)
-			continue;	/* not open (yet) */
+		for (; word; word &= word - 1) {
+			relid = i * BITS_PER_LONG + __builtin_ctzl(word);
+			if (relid == 0)
+				continue;
 
-		sim_kapi_tasklet_schedule_world(w, &channel->callback_event);
+			channel = READ_ONCE(vmbus_connection.channels[relid]);
+			if (channel == NULL)
+				continue;	/* rescinded or not offered yet */
+			if (channel->onchannel_callback == NULL)
+				continue;	/* not open (yet) */
+
+			sim_kapi_tasklet_schedule_world(w,
+						&channel->callback_event);
+		}
 	}
 }
 

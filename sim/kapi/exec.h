@@ -161,6 +161,21 @@ static inline void sim__kapi_point(SimWorld *w)
 void sim__kapi_warn(SimWorld *w, const struct sim_kapi_site *site,
 		    const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
+/* Workqueue internals shared by workqueue.c and workqueue_wait.c. */
+SimWq *sim__kapi_wq_lookup(SimWorld *w, struct workqueue_struct *wq,
+			   const char *api);
+SimTask *sim__kapi_queue_work(SimWorld *w, int req_cpu,
+			      struct workqueue_struct *wq,
+			      struct work_struct *work,
+			      const struct sim_kapi_site *site);
+int sim__kapi_wq_resolve_cpu(SimKapiExec *ex, int cpu);
+SimPwq *sim__kapi_live_pwq_of(SimKapiExec *ex, const struct work_struct *work);
+SimWorker *sim__kapi_any_worker_executing(SimKapiExec *ex,
+					  const struct work_struct *work);
+void sim__kapi_pwq_activate(SimPwq *pwq);
+void sim__kapi_instance_done(SimWorld *w, SimWq *sd,
+			     const struct work_struct *work, uint64_t seq);
+
 /* Per-task shadow (kthread.c). */
 struct task_struct *sim__kapi_task_struct(SimKapiExec *ex, SimTask *t);
 
@@ -170,5 +185,79 @@ void sim__kapi_exec_reset_wqs(SimKapiExec *ex);
 void sim__kapi_async_reset(SimKapiExec *ex);
 void sim__kapi_tasks_reset(SimKapiExec *ex);
 
+
+/* ------------------------------------------------- work lists, in-flight -- */
+
+static inline void wl_append(SimWorkList *l, struct work_struct *work)
+{
+	work->sim_next = NULL;
+	work->sim_prev = l->tail;
+	if (l->tail)
+		l->tail->sim_next = work;
+	else
+		l->head = work;
+	l->tail = work;
+	l->len++;
+}
+
+static inline void wl_remove(SimWorkList *l, struct work_struct *work)
+{
+	if (work->sim_prev)
+		work->sim_prev->sim_next = work->sim_next;
+	else
+		l->head = work->sim_next;
+	if (work->sim_next)
+		work->sim_next->sim_prev = work->sim_prev;
+	else
+		l->tail = work->sim_prev;
+	work->sim_prev = work->sim_next = NULL;
+	l->len--;
+}
+
+static inline bool wl_contains(const SimWorkList *l, const struct work_struct *work)
+{
+	const struct work_struct *it;
+
+	for (it = l->head; it; it = it->sim_next)
+		if (it == work)
+			return true;
+	return false;
+}
+
+static inline void inflight_add(SimWq *sd, uint64_t seq)
+{
+	g_array_append_val(sd->inflight, seq);
+}
+
+static inline void inflight_remove(SimWq *sd, uint64_t seq)
+{
+	guint i;
+
+	for (i = 0; i < sd->inflight->len; i++) {
+		if (g_array_index(sd->inflight, uint64_t, i) == seq) {
+			g_array_remove_index(sd->inflight, i);
+			return;
+		}
+	}
+}
+
+static inline bool inflight_has(const SimWq *sd, uint64_t seq)
+{
+	guint i;
+
+	for (i = 0; i < sd->inflight->len; i++)
+		if (g_array_index(sd->inflight, uint64_t, i) == seq)
+			return true;
+	return false;
+}
+
+/* Is anything queued at or before @target still queued or running? */
+static inline bool inflight_upto(const SimWq *sd, uint64_t target)
+{
+	/* Sequence numbers are appended in increasing order and removed
+	 * from anywhere, so the array stays sorted. */
+	return sd->inflight->len &&
+	       g_array_index(sd->inflight, uint64_t, 0) <= target;
+}
 
 #endif /* HVSIM_KAPI_EXEC_H */

@@ -48,9 +48,9 @@
 /*
  * The kind of finding for a lock re-initialised while held ("held lock
  * freed!" at the init, or the spinlock debug checks at the holder's
- * unlock). sim/bugs.def has no kind of its own for it yet.
+ * unlock).
  */
-#define SIM_KAPI_BUG_LOCK_REINIT	SIM_BUG_BAD_UNLOCK
+#define SIM_KAPI_BUG_LOCK_REINIT	SIM_BUG_LOCK_REINIT
 
 /* preempt_count offsets, as in <linux/preempt.h>. */
 #define SIM_SOFTIRQ_OFFSET		0x100

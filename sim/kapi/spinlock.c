@@ -86,6 +86,8 @@ void sim_kapi_spin_lock_init(spinlock_t *lock, const struct sim_kapi_site *site)
 			lock->owner && lock->owner != t;
 	sim__kapi_map_init(w, &lock->dep_map, SIM_LOCK_SPIN, site->expr);
 	spin_reset(lock);
+	sim_trace(w, SIM_TR_LOCK_INIT, lock->dep_map.__sim_id,
+		  lock->dep_map.name, site->func, held_by_other, 0);
 	if (held_by_other) {
 		/* Silent now, as in the kernel; remembered for the note
 		 * under the report the holder's unlock will raise. */

@@ -127,6 +127,17 @@ static void tasklet_schedule_common(SimWorld *w, struct tasklet_struct *t,
 	SimTask *task = tasklet_task(w, t);
 	SimTask *cur = sim_current();
 
+	if (!t->func) {
+		/* Never initialised: the kernel would oops in the softirq. */
+		static const struct sim_kapi_site site = {
+			"tasklet_schedule", __FILE__, __LINE__, NULL
+		};
+
+		sim__kapi_warn(w, &site, "tasklet %016" G_GINT64_MODIFIER
+			       "x scheduled without a function",
+			       sim_heap_sim_addr(w, t));
+		return;
+	}
 	if (!task) {
 		char name[SIM_TASK_NAME_LEN];
 
@@ -197,9 +208,15 @@ void sim_kapi_tasklet_disable(struct tasklet_struct *t,
 			      const struct sim_kapi_site *site)
 {
 	SimWorld *w = sim__kapi_world("tasklet_disable");
+	SimTask *cur = sim_current();
 
-	if (how == SIM_TASKLET_SLEEP)
-		sim_might_sleep(w, site->func, site->file, site->line);
+	/* In the v4.19-era kernels the drivers model, tasklet_unlock_wait()
+	 * spins, so tasklet_disable() is allowed in atomic context: spin
+	 * there, block elsewhere (where a wait that never ends is then a
+	 * deadlock the engine can report). */
+	if (how == SIM_TASKLET_SLEEP && (sim__kapi_preempt_count(cur) ||
+					 sim__kapi_irqs_disabled(cur)))
+		how = SIM_TASKLET_SPIN;
 	sim_heap_check(w, (uintptr_t)t, sizeof(*t), true,
 		       (uintptr_t)__builtin_return_address(0));
 	t->count.counter++;

@@ -2,10 +2,11 @@
 /*
  * This file implements workqueues on simulated tasks: pool_workqueues with
  * max_active and FIFO order, worker tasks created on demand and named like
- * the kernel's kworkers, the PENDING bit, non-reentrancy, flushes,
- * cancellation, delayed work on the virtual clock and the system
- * workqueues. It sits between drivers (<linux/workqueue.h>) and the engine
- * (sim_task_create, sim_block, sim_wake, sim_event_after).
+ * the kernel's kworkers, the PENDING bit, non-reentrancy, queue_work and
+ * the system workqueues. The waiting side (delayed work, flushes, drain,
+ * destroy, cancel) is in sim/kapi/workqueue_wait.c. It sits between drivers
+ * (<linux/workqueue.h>) and the engine (sim_task_create, sim_block,
+ * sim_wake).
  *
  * Shape. A workqueue_struct (on the simulated heap when a driver allocates
  * it, so a use after destroy_workqueue() is KASAN's use-after-free) points
@@ -55,85 +56,10 @@ SimWq *sim__kapi_wq(struct workqueue_struct *wq)
 	return wq->sim;
 }
 
-/* ------------------------------------------------------------- lists -- */
-
-static void wl_append(SimWorkList *l, struct work_struct *work)
-{
-	work->sim_next = NULL;
-	work->sim_prev = l->tail;
-	if (l->tail)
-		l->tail->sim_next = work;
-	else
-		l->head = work;
-	l->tail = work;
-	l->len++;
-}
-
-static void wl_remove(SimWorkList *l, struct work_struct *work)
-{
-	if (work->sim_prev)
-		work->sim_prev->sim_next = work->sim_next;
-	else
-		l->head = work->sim_next;
-	if (work->sim_next)
-		work->sim_next->sim_prev = work->sim_prev;
-	else
-		l->tail = work->sim_prev;
-	work->sim_prev = work->sim_next = NULL;
-	l->len--;
-}
-
-static bool wl_contains(const SimWorkList *l, const struct work_struct *work)
-{
-	const struct work_struct *it;
-
-	for (it = l->head; it; it = it->sim_next)
-		if (it == work)
-			return true;
-	return false;
-}
-
-/* --------------------------------------------------------- in-flight -- */
-
-static void inflight_add(SimWq *sd, uint64_t seq)
-{
-	g_array_append_val(sd->inflight, seq);
-}
-
-static void inflight_remove(SimWq *sd, uint64_t seq)
-{
-	guint i;
-
-	for (i = 0; i < sd->inflight->len; i++) {
-		if (g_array_index(sd->inflight, uint64_t, i) == seq) {
-			g_array_remove_index(sd->inflight, i);
-			return;
-		}
-	}
-}
-
-static bool inflight_has(const SimWq *sd, uint64_t seq)
-{
-	guint i;
-
-	for (i = 0; i < sd->inflight->len; i++)
-		if (g_array_index(sd->inflight, uint64_t, i) == seq)
-			return true;
-	return false;
-}
-
-/* Is anything queued at or before @target still queued or running? */
-static bool inflight_upto(const SimWq *sd, uint64_t target)
-{
-	/* Sequence numbers are appended in increasing order and removed
-	 * from anywhere, so the array stays sorted. */
-	return sd->inflight->len &&
-	       g_array_index(sd->inflight, uint64_t, 0) <= target;
-}
-
 /* ------------------------------------------------------------ lookup -- */
 
-SIM_KAPI_INLINE SimWq *wq_sd(SimWorld *w, struct workqueue_struct *wq, const char *api)
+SimWq *sim__kapi_wq_lookup(SimWorld *w, struct workqueue_struct *wq,
+			   const char *api)
 {
 	SimKapiExec *ex = sim__kapi_exec(w);
 	guint i;
@@ -180,8 +106,8 @@ static SimWorker *wq_worker_executing(SimWq *sd, const struct work_struct *work)
 }
 
 /* Any worker of this execution running @work (flush_work, cancel). */
-static SimWorker *any_worker_executing(SimKapiExec *ex,
-				       const struct work_struct *work)
+SimWorker *sim__kapi_any_worker_executing(SimKapiExec *ex,
+					  const struct work_struct *work)
 {
 	guint i;
 
@@ -220,7 +146,7 @@ static SimWorker *current_worker_of(SimWq *sd)
 /* The pool_workqueue @work is queued on, if it is one of this execution's
  * (a fresh kmalloc'ed work_struct holds 0xbe garbage: compare, never
  * dereference, before it matches). */
-static SimPwq *live_pwq_of(SimKapiExec *ex, const struct work_struct *work)
+SimPwq *sim__kapi_live_pwq_of(SimKapiExec *ex, const struct work_struct *work)
 {
 	guint i;
 	int j;
@@ -319,7 +245,7 @@ static struct work_struct *take_work(SimPwq *pwq)
 }
 
 /* Move inactive items to the worklist while max_active allows. */
-static void pwq_activate(SimPwq *pwq)
+void sim__kapi_pwq_activate(SimPwq *pwq)
 {
 	while (pwq->inactive.head && pwq->nr_active < pwq->max_active) {
 		struct work_struct *work = pwq->inactive.head;
@@ -333,8 +259,8 @@ static void pwq_activate(SimPwq *pwq)
 }
 
 /* An instance of @work (sequence @seq) left the in-flight set. */
-static void instance_done(SimWorld *w, SimWq *sd, const struct work_struct *work,
-			  uint64_t seq)
+void sim__kapi_instance_done(SimWorld *w, SimWq *sd,
+			     const struct work_struct *work, uint64_t seq)
 {
 	inflight_remove(sd, seq);
 	if (sd->nr_flushers)
@@ -413,8 +339,8 @@ static noinline void worker_thread(void *arg)
 		wk->state = SIM_WORKER_AVAILABLE;
 		pwq->nr_available++;
 		pwq->nr_active--;
-		pwq_activate(pwq);
-		instance_done(w, pwq->sd, work, seq);
+		sim__kapi_pwq_activate(pwq);
+		sim__kapi_instance_done(w, pwq->sd, work, seq);
 		/* The kernel's cond_resched() between items; also bounds a
 		 * self-requeuing item by the step limit. */
 		sim_yield(w);
@@ -570,7 +496,7 @@ void sim_kapi_init_work(struct work_struct *work, work_func_t func,
 
 		sim_heap_check(w, (uintptr_t)work, sizeof(*work), true,
 			       (uintptr_t)__builtin_return_address(0));
-		pwq = live_pwq_of(ex, work);
+		pwq = sim__kapi_live_pwq_of(ex, work);
 		if (pwq && (wl_contains(&pwq->worklist, work) ||
 			    wl_contains(&pwq->inactive, work)))
 			sim__kapi_warn(w, site,
@@ -602,7 +528,7 @@ void sim_kapi_init_delayed_work(struct delayed_work *dwork, work_func_t func,
 	dwork->sim_timer_seq = 0;
 }
 
-static int resolve_cpu(SimKapiExec *ex, int cpu)
+int sim__kapi_wq_resolve_cpu(SimKapiExec *ex, int cpu)
 {
 	SimTask *t = sim_current();
 
@@ -616,12 +542,12 @@ static int resolve_cpu(SimKapiExec *ex, int cpu)
  * Queue @work, whose PENDING bit the caller set. Engine context may call
  * it (delayed work timers). Returns the worker task kicked, or NULL.
  */
-SIM_KAPI_INLINE SimTask *__queue_work(SimWorld *w, int req_cpu,
+SimTask *sim__kapi_queue_work(SimWorld *w, int req_cpu,
 			     struct workqueue_struct *wq,
 			     struct work_struct *work, const struct sim_kapi_site *site)
 {
 	SimKapiExec *ex = sim__kapi_exec(w);
-	SimWq *sd = wq_sd(w, wq, "queue_work");
+	SimWq *sd = sim__kapi_wq_lookup(w, wq, "queue_work");
 	SimWorker *running;
 	SimPwq *pwq;
 	SimTask *kicked = NULL;
@@ -636,7 +562,16 @@ SIM_KAPI_INLINE SimTask *__queue_work(SimWorld *w, int req_cpu,
 			return NULL;
 		}
 	}
-	pwq = sd->pwqs[sd->unbound ? 0 : resolve_cpu(ex, req_cpu)];
+	if (!work->func) {
+		/* Never initialised (INIT_WORK missing): the kernel would
+		 * oops in process_one_work; say where it was queued. */
+		work->data &= ~(unsigned long)WORK_STRUCT_PENDING;
+		sim__kapi_warn(w, site, "workqueue: work %016"
+			       G_GINT64_MODIFIER "x queued without a function",
+			       sim_heap_sim_addr(w, work));
+		return NULL;
+	}
+	pwq = sd->pwqs[sd->unbound ? 0 : sim__kapi_wq_resolve_cpu(ex, req_cpu)];
 	/* Non-reentrancy: if it runs on this workqueue, queue it there. */
 	running = wq_worker_executing(sd, work);
 	if (running)
@@ -670,7 +605,7 @@ bool sim_kapi_queue_work_on(int cpu, struct workqueue_struct *wq,
 		       (uintptr_t)__builtin_return_address(0));
 	if (!(work->data & WORK_STRUCT_PENDING)) {
 		work->data |= WORK_STRUCT_PENDING;
-		__queue_work(w, cpu, wq, work, site);
+		sim__kapi_queue_work(w, cpu, wq, work, site);
 		queued = true;
 	} else {
 		/* Already pending: nothing queued; -1 says so in the trace. */
@@ -679,327 +614,6 @@ bool sim_kapi_queue_work_on(int cpu, struct workqueue_struct *wq,
 	}
 	sim__kapi_point(w);
 	return queued;
-}
-
-/* ------------------------------------------------------- delayed work -- */
-
-static void delayed_work_timer_fn(SimWorld *w, void *arg, uint64_t seq)
-{
-	static const struct sim_kapi_site timer_site = {
-		"delayed_work_timer_fn", __FILE__, __LINE__, NULL
-	};
-	struct delayed_work *dwork = arg;
-
-	/* A delayed work freed with its timer armed: the kernel's timer
-	 * code would touch freed memory. */
-	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), false, 0);
-	if (w->stop || !dwork->sim_timer_armed || dwork->sim_timer_seq != seq)
-		return;
-	dwork->sim_timer_armed = false;
-	__queue_work(w, dwork->cpu, dwork->wq, &dwork->work, &timer_site);
-}
-
-/* @dwork's PENDING bit is set by the caller. */
-SIM_KAPI_INLINE void __queue_delayed_work(SimWorld *w, int cpu,
-				 struct workqueue_struct *wq,
-				 struct delayed_work *dwork,
-				 unsigned long delay, const struct sim_kapi_site *site)
-{
-	SimKapiExec *ex = sim__kapi_exec(w);
-	struct work_struct *work = &dwork->work;
-
-	dwork->wq = wq;
-	if (!delay) {
-		dwork->cpu = cpu;
-		__queue_work(w, cpu, wq, work, site);
-		return;
-	}
-	/* The kernel's timer fires on the CPU that armed it. */
-	dwork->cpu = wq_sd(w, wq, "queue_delayed_work")->unbound ?
-		cpu : resolve_cpu(ex, cpu);
-	dwork->sim_timer_armed = true;
-	dwork->sim_timer_seq++;
-	sim_event_after(w, sim__kapi_jiffies_to_ns(delay),
-			delayed_work_timer_fn, dwork, dwork->sim_timer_seq);
-	if (!work->sim_id)
-		work->sim_id = sim_obj_id(w);
-	sim_trace(w, SIM_TR_QUEUE_WORK, work->sim_id, work->sim_func_name,
-		  site->func, (int64_t)delay, 0);
-}
-
-bool sim_kapi_queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
-				    struct delayed_work *dwork,
-				    unsigned long delay, const struct sim_kapi_site *site)
-{
-	SimWorld *w = sim__kapi_world("queue_delayed_work_on");
-	bool queued = false;
-
-	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), true,
-		       (uintptr_t)__builtin_return_address(0));
-	if (!(dwork->work.data & WORK_STRUCT_PENDING)) {
-		dwork->work.data |= WORK_STRUCT_PENDING;
-		__queue_delayed_work(w, cpu, wq, dwork, delay, site);
-		queued = true;
-	}
-	sim__kapi_point(w);
-	return queued;
-}
-
-/*
- * Take @work's PENDING bit away from the queue or the timer. Returns true
- * if it was pending (now dequeued, PENDING clear), false if it was not.
- */
-static bool grab_pending(SimWorld *w, struct work_struct *work,
-			 struct delayed_work *dwork)
-{
-	SimKapiExec *ex = sim__kapi_exec(w);
-	SimPwq *pwq;
-
-	if (!(work->data & WORK_STRUCT_PENDING))
-		return false;
-	if (dwork && dwork->sim_timer_armed) {
-		dwork->sim_timer_armed = false;
-		dwork->sim_timer_seq++;
-		work->data &= ~(unsigned long)WORK_STRUCT_PENDING;
-		return true;
-	}
-	pwq = live_pwq_of(ex, work);
-	if (pwq) {
-		SimWq *sd = pwq->sd;
-
-		if (work->sim_inactive) {
-			wl_remove(&pwq->inactive, work);
-		} else {
-			wl_remove(&pwq->worklist, work);
-			pwq->nr_active--;
-			pwq_activate(pwq);
-		}
-		work->sim_pwq = NULL;
-		instance_done(w, sd, work, work->sim_seq);
-	}
-	work->data &= ~(unsigned long)WORK_STRUCT_PENDING;
-	return true;
-}
-
-bool sim_kapi_mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
-				  struct delayed_work *dwork,
-				  unsigned long delay, const struct sim_kapi_site *site)
-{
-	SimWorld *w = sim__kapi_world("mod_delayed_work_on");
-	bool was_pending;
-
-	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), true,
-		       (uintptr_t)__builtin_return_address(0));
-	was_pending = grab_pending(w, &dwork->work, dwork);
-	dwork->work.data |= WORK_STRUCT_PENDING;
-	__queue_delayed_work(w, cpu, wq, dwork, delay, site);
-	sim__kapi_point(w);
-	return was_pending;
-}
-
-/* -------------------------------------------------------------- flushes -- */
-
-/* Block until instance @seq of @work on @sd is neither queued nor running. */
-SIM_KAPI_INLINE void wait_instance(SimWorld *w, SimWq *sd, const struct work_struct *work,
-			  uint64_t seq, const char *name, const struct sim_kapi_site *site)
-{
-	sd->nr_work_flushers++;
-	while (inflight_has(sd, seq))
-		sim_block(w, SIM_TASK_BLOCKED, SIM_WAIT_WORK, work, name,
-			  site->func, 0);
-	sd->nr_work_flushers--;
-}
-
-/* The instance of @work pending or running now, as (workqueue, seq). */
-static bool find_instance(SimWorld *w, const struct work_struct *work,
-			  SimWq **sdp, uint64_t *seqp)
-{
-	SimKapiExec *ex = sim__kapi_exec(w);
-	SimPwq *pwq = NULL;
-	SimWorker *wk;
-
-	if (work->data & WORK_STRUCT_PENDING)
-		pwq = live_pwq_of(ex, work);
-	if (pwq) {
-		*sdp = pwq->sd;
-		*seqp = work->sim_seq;
-		return true;
-	}
-	wk = any_worker_executing(ex, work);
-	if (wk) {
-		*sdp = wk->pwq->sd;
-		*seqp = wk->current_seq;
-		return true;
-	}
-	return false;
-}
-
-SIM_KAPI_INLINE bool __flush_work(SimWorld *w, struct work_struct *work,
-			 const struct sim_kapi_site *site)
-{
-	SimWq *sd;
-	uint64_t seq;
-
-	sim_trace(w, SIM_TR_FLUSH, work->sim_id, work->sim_lock_name, site->func,
-		  0, 0);
-	if (!find_instance(w, work, &sd, &seq))
-		return false;
-	wait_instance(w, sd, work, seq, work->sim_lock_name, site);
-	return true;
-}
-
-bool sim_kapi_flush_work(struct work_struct *work, const struct sim_kapi_site *site)
-{
-	SimWorld *w = sim__kapi_world("flush_work");
-	bool waited;
-
-	sim_might_sleep(w, site->func, site->file, site->line);
-	sim_heap_check(w, (uintptr_t)work, sizeof(*work), false,
-		       (uintptr_t)__builtin_return_address(0));
-	waited = __flush_work(w, work, site);
-	sim__kapi_point(w);
-	return waited;
-}
-
-bool sim_kapi_flush_delayed_work(struct delayed_work *dwork,
-				 const struct sim_kapi_site *site)
-{
-	SimWorld *w = sim__kapi_world("flush_delayed_work");
-	bool waited;
-
-	sim_might_sleep(w, site->func, site->file, site->line);
-	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), true,
-		       (uintptr_t)__builtin_return_address(0));
-	if (dwork->sim_timer_armed) {
-		/* Fire the timer now, as the kernel's del_timer_sync() and
-		 * __queue_work() pair does. */
-		dwork->sim_timer_armed = false;
-		dwork->sim_timer_seq++;
-		__queue_work(w, dwork->cpu, dwork->wq, &dwork->work, site);
-	}
-	waited = __flush_work(w, &dwork->work, site);
-	sim__kapi_point(w);
-	return waited;
-}
-
-SIM_KAPI_INLINE void __flush_workqueue(SimWorld *w, SimWq *sd, const struct sim_kapi_site *site)
-{
-	uint64_t target = sd->queue_seq;
-
-	sim_trace(w, SIM_TR_FLUSH, sd->id, sd->lock_name, site->func, 0, 0);
-	sd->nr_flushers++;
-	while (inflight_upto(sd, target))
-		sim_block(w, SIM_TASK_BLOCKED, SIM_WAIT_WORK, sd, sd->lock_name,
-			  site->func, 0);
-	sd->nr_flushers--;
-}
-
-void sim_kapi_flush_workqueue(struct workqueue_struct *wq, const struct sim_kapi_site *site)
-{
-	SimWorld *w = sim__kapi_world("flush_workqueue");
-
-	sim_might_sleep(w, site->func, site->file, site->line);
-	__flush_workqueue(w, wq_sd(w, wq, "flush_workqueue"), site);
-	sim__kapi_point(w);
-}
-
-SIM_KAPI_INLINE void __drain_workqueue(SimWorld *w, SimWq *sd, const struct sim_kapi_site *site)
-{
-	sd->draining = true;
-	while (sd->inflight->len)
-		__flush_workqueue(w, sd, site);
-	sd->draining = false;
-}
-
-void sim_kapi_drain_workqueue(struct workqueue_struct *wq, const struct sim_kapi_site *site)
-{
-	SimWorld *w = sim__kapi_world("drain_workqueue");
-
-	sim_might_sleep(w, site->func, site->file, site->line);
-	__drain_workqueue(w, wq_sd(w, wq, "drain_workqueue"), site);
-	sim__kapi_point(w);
-}
-
-void sim_kapi_destroy_workqueue(struct workqueue_struct *wq, const struct sim_kapi_site *site)
-{
-	SimWorld *w = sim__kapi_world("destroy_workqueue");
-	SimWq *sd = wq_sd(w, wq, "destroy_workqueue");
-	int i;
-	guint j;
-
-	sim_might_sleep(w, site->func, site->file, site->line);
-	__drain_workqueue(w, sd, site);
-	sd->destroyed = true;
-	/* The workers end: wake the idle ones to let them see it. */
-	for (i = 0; i < sd->npwqs; i++) {
-		SimPwq *pwq = sd->pwqs[i];
-
-		for (j = 0; j < pwq->workers->len; j++) {
-			SimWorker *wk = g_ptr_array_index(pwq->workers, j);
-
-			if (wk->state == SIM_WORKER_IDLE) {
-				wk->state = SIM_WORKER_AVAILABLE;
-				pwq->nr_available++;
-				sim_wake(w, wk->task);
-			}
-		}
-	}
-	if (sd->heap)
-		sim_kfree(w, wq, site->func);
-	sim__kapi_point(w);
-}
-
-/* ------------------------------------------------------------- cancel -- */
-
-SIM_KAPI_INLINE bool __cancel_work(SimWorld *w, struct work_struct *work,
-			  struct delayed_work *dwork, bool sync,
-			  const struct sim_kapi_site *site)
-{
-	bool was_pending;
-	SimWq *sd;
-	uint64_t seq;
-
-	if (sync)
-		sim_might_sleep(w, site->func, site->file, site->line);
-	was_pending = grab_pending(w, work, dwork);
-	if (sync) {
-		/* PENDING stays set while waiting, so the item cannot be
-		 * queued again before the running instance is over. */
-		work->data |= WORK_STRUCT_PENDING;
-		sim_trace(w, SIM_TR_FLUSH, work->sim_id, work->sim_lock_name,
-			  site->func, 0, 0);
-		if (find_instance(w, work, &sd, &seq))
-			wait_instance(w, sd, work, seq, work->sim_lock_name,
-				      site);
-		work->data &= ~(unsigned long)WORK_STRUCT_PENDING;
-	}
-	return was_pending;
-}
-
-bool sim_kapi_cancel_work(struct work_struct *work, bool sync,
-			  const struct sim_kapi_site *site)
-{
-	SimWorld *w = sim__kapi_world("cancel_work");
-	bool was_pending;
-
-	sim_heap_check(w, (uintptr_t)work, sizeof(*work), true,
-		       (uintptr_t)__builtin_return_address(0));
-	was_pending = __cancel_work(w, work, NULL, sync, site);
-	sim__kapi_point(w);
-	return was_pending;
-}
-
-bool sim_kapi_cancel_delayed_work(struct delayed_work *dwork, bool sync,
-				  const struct sim_kapi_site *site)
-{
-	SimWorld *w = sim__kapi_world("cancel_delayed_work");
-	bool was_pending;
-
-	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), true,
-		       (uintptr_t)__builtin_return_address(0));
-	was_pending = __cancel_work(w, &dwork->work, dwork, sync, site);
-	sim__kapi_point(w);
-	return was_pending;
 }
 
 struct work_struct *sim_kapi_current_work(void)

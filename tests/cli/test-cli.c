@@ -8,7 +8,7 @@
  * saved by run and explore must replay.
  *
  * Runs use the canary scenario (scenarios/canary-abba-deadlock.scn), whose
- * ABBA deadlock is never fixed.
+ * ABBA deadlock is never fixed, and one case runs the storvsc race pair.
  */
 #include <check.h>
 #include <stdarg.h>
@@ -86,6 +86,17 @@ static guint count_files(const char *dir)
 	return n;
 }
 
+/*
+ * @s on one line, for a failure message: TAP takes the message on the
+ * "not ok" line. Evaluated only when an assertion fails (and then leaked).
+ */
+static char *one_line(const char *s)
+{
+	g_autofree char *t = g_strndup(s, 600);
+
+	return g_strescape(t, NULL);
+}
+
 /* Run hvsim with the NULL-terminated arguments in @cwd. */
 static Result hvsim_v(const char *cwd, const char *first, va_list ap)
 {
@@ -104,7 +115,7 @@ static Result hvsim_v(const char *cwd, const char *first, va_list ap)
 				   G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
 				   &wait, &err),
 		      "spawn: %s", err ? err->message : "?");
-	ck_assert_msg(WIFEXITED(wait), "hvsim died: %s", r.err);
+	ck_assert_msg(WIFEXITED(wait), "hvsim died: %s", one_line(r.err));
 	r.status = WEXITSTATUS(wait);
 	return r;
 }
@@ -122,8 +133,8 @@ static Result G_GNUC_NULL_TERMINATED hvsim(const char *cwd, const char *first,
 }
 
 #define assert_contains(hay, needle)					\
-	ck_assert_msg(strstr((hay), (needle)),				\
-		      "\"%s\" not found in:\n%s", (needle), (hay))
+	ck_assert_msg(strstr((hay), (needle)), "\"%s\" not found in \"%s\"", \
+		      (needle), one_line(hay))
 
 static char *read_file(const char *dir, const char *name)
 {
@@ -153,7 +164,7 @@ static const struct {
 	{ "bad-missing-key.scn", 2, "[scenario] fix: missing required key" },
 	{ "bad-wrong-type.scn", 8, "[machine] cpus: expected an integer" },
 	{ "bad-time-unit.scn", 20, "[limits] max-time: expected a time" },
-	{ "bad-order-point.scn", 13, "[schedule] order: expected a named point" },
+	{ "bad-order-point.scn", 13, "[schedule] order: expected a named" },
 	{ "bad-order-syntax.scn", 13, "[schedule] order: expected chains" },
 	{ "bad-fix.scn", 5, "[scenario] fix: expected a fix switch" },
 	{ "bad-module.scn", 9, "[machine] modules: expected a module" },
@@ -223,8 +234,9 @@ START_TEST(test_cli_bad_options_exit_2)
 		g_auto(Result) r = hvsim(dir, cases[i][0], scn, cases[i][1],
 					 cases[i][2], NULL);
 
-		ck_assert_msg(r.status == 2, "%s %s %s: exit %d", cases[i][0],
-			      cases[i][1], cases[i][2], r.status);
+		ck_assert_msg(r.status == 2, "%s %s %s: exit %d: %s",
+			      cases[i][0], cases[i][1], cases[i][2], r.status,
+			      one_line(r.err));
 		assert_contains(r.err, cases[i][3]);
 		ck_assert_str_eq(r.out, "");
 	}
@@ -297,7 +309,36 @@ START_TEST(test_cli_run_canary_reports_the_deadlock)
 				   "variant=pre-fix seed=1\n"));
 	assert_contains(r.out, "hvsim: signature: deadlock:");
 	assert_contains(r.out, "hvsim: replay: hvsim run ");
-	assert_contains(r.out, "hvsim: expectation met (pre-fix = deadlock in *)");
+	assert_contains(r.out, "hvsim: expectation met (pre-fix = deadlock "
+			"in *)");
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_run_storvsc_pre_fix_faults_post_fix_clean)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *scn = source_path(
+		"scenarios/storvsc-subchannel-race.scn");
+
+	{
+		g_auto(Result) r = hvsim(dir, "run", scn, "--variant",
+					 "pre-fix", NULL);
+
+		ck_assert_int_eq(r.status, 1);
+		assert_contains(r.out, "hvsim: signature: page-fault:"
+				"hv_ringbuffer_write\n");
+		assert_contains(r.out, "hvsim: expectation met (pre-fix = ");
+	}
+	{
+		g_auto(Result) r = hvsim(dir, "run", scn, "--variant",
+					 "post-fix", NULL);
+
+		ck_assert_int_eq(r.status, 0);
+		assert_contains(r.out, "hvsim: clean (");
+		assert_contains(r.out, "hvsim: expectation met (post-fix = "
+				"clean)\n");
+	}
 	rmtree(dir);
 }
 END_TEST
@@ -349,6 +390,84 @@ START_TEST(test_cli_run_quiet_prints_the_verdict_only)
 			 "variant=post-fix seed=3");
 	ck_assert(g_str_has_prefix(lines[1], "hvsim: bug: deadlock:"));
 	ck_assert(g_str_has_prefix(lines[2], "hvsim: expectation met"));
+	rmtree(dir);
+}
+END_TEST
+
+/*
+ * The canary with @extra appended to its text (a group) or its order line
+ * replaced by @order, written into @dir as "c.scn".
+ */
+static void write_canary_variant(const char *dir, const char *order,
+				 const char *extra)
+{
+	g_autofree char *scn = canary();
+	g_autofree char *text = NULL, *path = NULL, *out = NULL;
+	g_autoptr(GString) s = NULL;
+
+	ck_assert(g_file_get_contents(scn, &text, NULL, NULL));
+	s = g_string_new(text);
+	if (order) {
+		const char *at = strstr(s->str, "\norder = ");
+		const char *end;
+
+		ck_assert_ptr_nonnull(at);
+		end = strchr(at + 1, '\n');
+		g_string_erase(s, at + 1 - s->str, end - at - 1);
+		g_string_insert(s, at + 1 - s->str, order);
+	}
+	if (extra)
+		g_string_append(s, extra);
+	path = g_build_filename(dir, "c.scn", NULL);
+	ck_assert(g_file_set_contents(path, s->str, -1, NULL));
+}
+
+START_TEST(test_cli_runaway_execution_is_a_hang)
+{
+	g_autofree char *dir = make_tmpdir();
+
+	write_canary_variant(dir, NULL, "\n[limits]\nmax-steps = 5\n");
+	{
+		g_auto(Result) r = hvsim(dir, "run", "c.scn", "--trace",
+					 "t.txt", NULL);
+
+		ck_assert_int_eq(r.status, 1);
+		assert_contains(r.out, "hvsim: runaway execution: step limit 5 "
+				"reached\n");
+		assert_contains(r.out, "hvsim: expectation NOT met: expected "
+				"pre-fix = deadlock in * (c.scn:");
+	}
+	/* The trace of a runaway is written too. */
+	g_free(read_file(dir, "t.txt"));
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_unmet_order_names_the_order_line)
+{
+	g_autofree char *dir = make_tmpdir();
+
+	/* Thread A passes a_locked before a_wants_b: this cannot be met. */
+	write_canary_variant(dir, "order = canary.a_wants_b < canary.a_locked",
+			     NULL);
+	{
+		g_auto(Result) r = hvsim(dir, "run", "c.scn", "--trace",
+					 "t.txt", NULL);
+
+		g_autofree char *text = read_file(dir, "c.scn");
+		const char *at = strstr(text, "\norder = ");
+		int line = 2;
+		g_autofree char *want = NULL;
+
+		for (const char *p = text; p < at; p++)
+			line += *p == '\n';
+		want = g_strdup_printf("c.scn:%d: [schedule] order: ", line);
+		ck_assert_int_eq(r.status, 2);
+		assert_contains(r.err, want);
+		assert_contains(r.err, "canary.a_wants_b < canary.a_locked");
+	}
+	/* Bad input: no trace. */
+	ck_assert_uint_eq(count_files(dir), 1);
 	rmtree(dir);
 }
 END_TEST
@@ -441,7 +560,7 @@ START_TEST(test_cli_explore_json_has_the_keys)
 				 "--runs", "30", "--json", NULL);
 
 	ck_assert_msg(r.status == 0 || r.status == 1, "exit %d: %s",
-		      r.status, r.err);
+		      r.status, one_line(r.err));
 	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
 		assert_contains(r.out, keys[i]);
 	ck_assert(g_str_has_suffix(r.out, "]}\n"));
@@ -466,7 +585,8 @@ START_TEST(test_cli_explore_saves_schedules_that_replay)
 					 "--save", "found", NULL);
 		status = r.status;
 		ck_assert_msg(status == 1, "the canary's deadlock was not "
-			      "found in 200 random executions: %s", r.out);
+			      "found in 200 random executions: %s",
+			      one_line(r.out));
 		assert_contains(r.out, "hvsim: new bug at execution ");
 		assert_contains(r.out, "distinct bug");
 	}
@@ -478,7 +598,7 @@ START_TEST(test_cli_explore_saves_schedules_that_replay)
 
 		ck_assert(g_str_has_suffix(name, ".schedule"));
 		ck_assert_msg(r.status == 1, "replay %s: exit %d: %s", name,
-			      r.status, r.err);
+			      r.status, one_line(r.err));
 		assert_contains(r.out, "hvsim: replay reproduced ");
 		n++;
 	}
@@ -495,7 +615,8 @@ START_TEST(test_cli_list_shows_scenarios_and_errors)
 	g_autofree char *fixtures = source_path("tests/scenarios/fixtures");
 	g_autofree char *scn = canary();
 	g_autofree char *text = NULL;
-	g_autofree char *copy = g_build_filename(dir, "canary-abba-deadlock.scn",
+	g_autofree char *copy = g_build_filename(dir,
+						 "canary-abba-deadlock.scn",
 						 NULL);
 
 	{
@@ -506,9 +627,10 @@ START_TEST(test_cli_list_shows_scenarios_and_errors)
 		ck_assert_int_eq(r.status, 2);
 		/* Name order; names padded to one column. */
 		assert_contains(r.out, "\ngood-minimal ");
-		assert_contains(r.out, "  fix=storvsc-subchannel-race  fixture: "
-				"minimal good scenario  (pre-fix: deadlock in * "
-				"| hung-task in mutex_lock; post-fix: clean)\n");
+		assert_contains(r.out, "  fix=storvsc-subchannel-race  "
+				"fixture: minimal good scenario  (pre-fix: "
+				"deadlock in * | hung-task in mutex_lock; "
+				"post-fix: clean)\n");
 		ck_assert(g_str_has_prefix(r.out, "bad-device-type "));
 		assert_contains(r.out, "\nbad-fix ");
 		assert_contains(r.out, bad_fix);
@@ -541,15 +663,19 @@ static Suite *cli_suite(void)
 
 	/* Each case spawns hvsim; explore runs a few hundred executions. */
 	tcase_set_timeout(tc, 120);
-	tcase_add_loop_test(tc, test_cli_bad_scenario_exits_2_naming_file_and_line,
+	tcase_add_loop_test(tc,
+			    test_cli_bad_scenario_exits_2_naming_file_and_line,
 			    0, G_N_ELEMENTS(bad));
 	tcase_add_test(tc, test_cli_missing_scenario_exits_2);
 	tcase_add_test(tc, test_cli_unsupported_trace_rejected_before_running);
 	tcase_add_test(tc, test_cli_bad_options_exit_2);
 	tcase_add_test(tc, test_cli_help_everywhere);
 	tcase_add_test(tc, test_cli_run_canary_reports_the_deadlock);
+	tcase_add_test(tc, test_cli_run_storvsc_pre_fix_faults_post_fix_clean);
 	tcase_add_test(tc, test_cli_run_trace_twice_gives_identical_bytes);
 	tcase_add_test(tc, test_cli_run_quiet_prints_the_verdict_only);
+	tcase_add_test(tc, test_cli_runaway_execution_is_a_hang);
+	tcase_add_test(tc, test_cli_unmet_order_names_the_order_line);
 	tcase_add_test(tc, test_cli_saved_schedule_replays);
 	tcase_add_test(tc, test_cli_bad_schedule_exits_2_with_line);
 	tcase_add_test(tc, test_cli_explore_json_has_the_keys);
@@ -564,7 +690,7 @@ int main(void)
 	SRunner *sr = srunner_create(cli_suite());
 	int failed;
 
-	srunner_run_all(sr, CK_NORMAL);
+	srunner_run_all(sr, CK_SILENT);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? 1 : 0;

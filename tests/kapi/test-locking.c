@@ -725,7 +725,7 @@ START_TEST(test_locking_spinlock_reinit_while_held_reported)
 	sim_world_add_order(w, "test.held", "test.reinit");
 	sim_world_add_order(w, "test.reinit_done", "test.unlock");
 	ck_assert_int_eq(run_first(w, reinit_init, c), SIM_END_BUG);
-	ck_assert_int_eq(w->bug->kind, SIM_BUG_BAD_UNLOCK);
+	ck_assert_int_eq(w->bug->kind, SIM_BUG_LOCK_REINIT);
 	ck_assert_str_eq(w->bug->func, "reinit_holder");
 	ck_assert_str_eq(bug_title(w), "BUG: spinlock already unlocked on CPU#0, holder/2");
 	text = report_text(w);

@@ -117,6 +117,8 @@ START_TEST(test_workqueue_percpu_max_active_1_runs_in_order)
 		ck_assert_clean(w, run_random(w, seed, order_init, &c));
 		ck_assert_int_eq(c.nr, NITEMS);
 		ck_assert_int_eq(c.max_running, 1);
+		/* modprobe, two producers and a single worker. */
+		ck_assert_uint_eq(sim_task_count(w), 4);
 		ck_assert_msg(memcmp(c.qlog, c.rlog, sizeof(c.qlog)) == 0,
 			      "seed %" G_GUINT64_FORMAT ": run order differs "
 			      "from queue order", seed);
@@ -454,6 +456,9 @@ START_TEST(test_workqueue_delayed_work_runs_after_its_delay)
 	ck_assert_int_eq(c.runs, 2);
 	ck_assert_uint_eq(c.t[0], 20 * SIM_MSEC);
 	ck_assert_uint_eq(c.t[1], 60 * SIM_MSEC);
+	/* The flushed 1000 ms timer was cancelled: it does not move the
+	 * clock after the last real event. */
+	ck_assert_uint_eq(sim_now(w), 60 * SIM_MSEC);
 }
 END_TEST
 

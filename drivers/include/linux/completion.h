@@ -14,7 +14,13 @@
  * SIM_WAIT_COMPLETION, named after the completion's initialising
  * expression ("&request->wait_event"), which deadlock and hung-task
  * reports print; complete() records SIM_TR_COMPLETE with the woken task as
- * its peer.
+ * its peer. The completion's memory is checked like a driver access
+ * (KASAN), also after every wake-up, so a waiter woken on a freed request
+ * is a use-after-free report.
+ *
+ * Caveat: complete() and friends are function-like macros (they pass the
+ * call site), so a driver calling a function pointer member named
+ * "complete" (x->complete(x)) must write (x->complete)(x).
  */
 #ifndef _LINUX_COMPLETION_H
 #define _LINUX_COMPLETION_H

@@ -22,6 +22,9 @@
  * tasklets of one CPU may interleave at scheduling points (in the kernel
  * softirqs of one CPU run one after another); a tasklet never interleaves
  * with itself. Between runs the task is idle (not a deadlock participant).
+ * tasklet_disable() waits for a running tasklet by spinning when called in
+ * atomic context (as v4.19's tasklet_unlock_wait() does) and by blocking
+ * otherwise; tasklet_kill() may sleep (might_sleep()).
  * local_bh_disable() marks the caller atomic (preempt_count +
  * SOFTIRQ_DISABLE_OFFSET) but does not hold back tasklets, which run in
  * their own tasks.
@@ -106,7 +109,7 @@ void sim_kapi_tasklet_kill(struct tasklet_struct *t,
 
 enum sim_tasklet_wait {
 	SIM_TASKLET_NOWAIT,		/* tasklet_disable_nosync */
-	SIM_TASKLET_SLEEP,		/* tasklet_disable: may sleep */
+	SIM_TASKLET_SLEEP,		/* tasklet_disable: blocks (spins if atomic) */
 	SIM_TASKLET_SPIN,		/* tasklet_disable_in_atomic */
 };
 void sim_kapi_tasklet_disable(struct tasklet_struct *t,

@@ -30,24 +30,24 @@ static inline unsigned int kref_read(const struct kref *kref)
 	return refcount_read(&kref->refcount);
 }
 
-#define kref_get(kref)							\
-	((void)sim_kapi_refcount(&(kref)->refcount, SIM_REFCOUNT_ADD, 1,	\
-				 SIM_KAPI_SITE("kref_get(" #kref ")")))
+#define kref_get(_kref)							\
+	((void)sim_kapi_refcount(&(_kref)->refcount, SIM_REFCOUNT_ADD, 1,	\
+				 SIM_KAPI_SITE("kref_get(" #_kref ")")))
 
-#define kref_get_unless_zero(kref)					\
-	sim_kapi_refcount(&(kref)->refcount, SIM_REFCOUNT_ADD_NOT_ZERO, 1, \
-			  SIM_KAPI_SITE("kref_get_unless_zero(" #kref ")"))
+#define kref_get_unless_zero(_kref)					\
+	sim_kapi_refcount(&(_kref)->refcount, SIM_REFCOUNT_ADD_NOT_ZERO, 1, \
+			  SIM_KAPI_SITE("kref_get_unless_zero(" #_kref ")"))
 
 /* The release runs in the caller's frame, so call traces show the driver
  * function that dropped the last reference. */
-#define kref_put(kref, release)						\
+#define kref_put(_kref, _release)					\
 ({									\
-	struct kref *__sim_kref = (kref);				\
+	struct kref *__sim_kref = (_kref);				\
 	int __sim_last = sim_kapi_refcount(&__sim_kref->refcount,	\
 					   SIM_REFCOUNT_SUB_AND_TEST, 1, \
-					   SIM_KAPI_SITE("kref_put(" #kref ")")); \
+					   SIM_KAPI_SITE("kref_put(" #_kref ")")); \
 	if (__sim_last)							\
-		(release)(__sim_kref);					\
+		(_release)(__sim_kref);					\
 	__sim_last;							\
 })
 

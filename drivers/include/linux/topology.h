@@ -15,7 +15,6 @@
 #define nr_node_ids		1U
 #define numa_node_id()		0
 #define cpu_to_node(cpu)	((void)(cpu), 0)
-#define dev_to_node(dev)	((void)(dev), NUMA_NO_NODE)
 #define node_online(node)	((node) == 0)
 #define for_each_online_node(node) for ((node) = 0; (node) < 1; (node)++)
 

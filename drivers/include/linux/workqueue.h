@@ -76,9 +76,11 @@ struct delayed_work {
 	struct work_struct work;
 	struct workqueue_struct *wq;
 	int cpu;
-	/* hvsim: the timer is an engine event; stale events compare seq. */
+	/* hvsim: the timer is an engine event, cancelled by its number when
+	 * the work is cancelled or flushed; a stale one also compares seq. */
 	bool sim_timer_armed;
 	uint64_t sim_timer_seq;
+	uint64_t sim_timer_event;
 };
 
 static inline struct delayed_work *to_delayed_work(struct work_struct *work)
