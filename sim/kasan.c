@@ -268,7 +268,7 @@ static void report_page_fault(SimWorld *w, const SimStack *st,
 	report_identity(r, w);
 	sim_report_line(r, "RIP: 0010:%s", func);
 	sim_report_stack(r, st, TRUE);
-	sim_report_line(r, "Modules linked in:");
+	sim_report_modules(r, w);
 	sim_report_line(r, "CR2: %016" PRIx64, addr);
 	if (v && v->state == SIM_OBJ_FREED) {
 		sim_report_line(r, "hvsim: %016" PRIx64 " was mapped by vmap() in %s (task %u) and unmapped by vunmap() in %s (task %u)",
@@ -378,7 +378,7 @@ void sim__heap_warn(SimWorld *w, const SimStack *st, const char *func,
 			   "WARNING: CPU: %d PID: %u at %s",
 			   t ? t->cpu : 0, t ? t->id : 0, where);
 	sim_report_line(r, "%s", msg);
-	sim_report_line(r, "Modules linked in:");
+	sim_report_modules(r, w);
 	report_identity(r, w);
 	sim_report_line(r, "RIP: 0010:%s", kfunc ? kfunc + 1 : where);
 	sim_report_stack(r, st, TRUE);

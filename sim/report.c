@@ -125,6 +125,19 @@ void sim_report_identity(SimReport *r, SimWorld *w, const SimTask *t)
 				t->work_func ? t->work_func : "");
 }
 
+void sim_report_modules(SimReport *r, const SimWorld *w)
+{
+	GString *s = g_string_new("Modules linked in:");
+	const GPtrArray *mods = w->scenario ? w->scenario->modules : NULL;
+	guint i;
+
+	for (i = mods ? mods->len : 0; i > 0; i--)
+		g_string_append_printf(s, " %s",
+				       (const char *)g_ptr_array_index(mods, i - 1));
+	sim_report_line(r, "%s", s->str);
+	g_string_free(s, TRUE);
+}
+
 void sim_report_free(SimReport *r)
 {
 	if (!r)

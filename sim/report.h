@@ -86,6 +86,9 @@ void sim_report_stack(SimReport *r, const SimStack *s, gboolean call_trace);
  * "Hardware name: <scenario title>", and "Workqueue: <wq> <fn>" when the
  * task runs a work item. */
 void sim_report_identity(SimReport *r, SimWorld *w, const SimTask *t);
+/* "Modules linked in: ..." as an oops prints it: the scenario's modules,
+ * the last loaded first. */
+void sim_report_modules(SimReport *r, const SimWorld *w);
 void sim_report_free(SimReport *r);
 
 /*

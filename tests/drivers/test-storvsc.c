@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "drivers/include/hvsim/driver.h"
+#include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
 #include "sim/world.h"
@@ -89,7 +90,10 @@ START_TEST(test_storvsc_prefix_scripted_faults_in_ring_buffer)
 	SimEnd end;
 	g_autofree char *v = NULL;
 
+	g_autoptr(GString) text = g_string_new(NULL);
+
 	run_open(&r, "pre-fix");
+	r.w->want_stacks = true;
 	end = run_once(&r, s, r.scn->seed);
 	v = verdict(&r, end);
 	ck_assert_msg(end == SIM_END_BUG, "pre-fix ended %s", v);
@@ -101,6 +105,21 @@ START_TEST(test_storvsc_prefix_scripted_faults_in_ring_buffer)
 		      r.w->bug->func ? r.w->bug->func : "?", v);
 	ck_assert(sim_expect_matches(sim_scenario_expect(r.scn, "pre-fix"),
 				     r.w->bug->kind, r.w->bug->func));
+	/* The report is the kernel's: its fixed first words, a call trace
+	 * symbolised from the driver code, the modules line. */
+	sim_report_format(r.w, text);
+	ck_assert_msg(g_str_has_prefix(r.w->bug->title,
+			"BUG: unable to handle page fault for address: ffffc9") ||
+		      g_str_has_prefix(r.w->bug->title,
+			"BUG: KASAN: use-after-free in hv_ringbuffer_"),
+		      "title: %s", r.w->bug->title);
+	ck_assert_msg(strstr(text->str, "\nCall Trace:\n <TASK>\n hv_ringbuffer_"),
+		      "no ring-buffer frame on top of the call trace:\n%s",
+		      text->str);
+	ck_assert_msg(strstr(text->str, " drivers/hv/ring_buffer.c:"),
+		      "frames are not symbolised to file:line:\n%s", text->str);
+	ck_assert_msg(strstr(text->str, "\nModules linked in: hv_storvsc hv_vmbus\n"),
+		      "%s", text->str);
 	sim_strategy_free(s);
 	run_close(&r);
 }
