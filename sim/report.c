@@ -281,20 +281,6 @@ static void append_usec(GString *out, SimTime ns)
 			       (unsigned)(ns % 1000));
 }
 
-static void append_task(GString *out, const SimWorld *w, uint32_t id)
-{
-	const SimTask *t = NULL;
-
-	if (id && w->tasks && id <= w->tasks->len)
-		t = g_ptr_array_index(w->tasks, id - 1);
-	if (id == 0)
-		g_string_append(out, "host");
-	else if (t)
-		g_string_append_printf(out, "%s/%u", t->name, id);
-	else
-		g_string_append_printf(out, "task/%u", id);
-}
-
 char *sim_report_signature(const SimWorld *w)
 {
 	if (!w->bug)
@@ -346,7 +332,7 @@ void sim_report_trailer(const SimWorld *w, GString *out, int nsteps,
 				       ", time ", r->step);
 		append_usec(out, r->time);
 		g_string_append(out, ", by ");
-		append_task(out, w, r->task);
+		sim__trace_task_label(out, w, r->task);
 		g_string_append_c(out, '\n');
 	}
 	trailer_steps(w, out, nsteps);

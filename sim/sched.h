@@ -41,6 +41,9 @@ SimTime sim__liveness_next_hung(SimWorld *w);
 /* Report the task(s) hung at the current time. */
 void sim__liveness_hung(SimWorld *w);
 
+/* "comm/pid" of task @id, or "host" for 0 (sim/trace.c). */
+void sim__trace_task_label(GString *out, const SimWorld *w, uint32_t id);
+
 /* One trace event on one line, for the report trailer (sim/trace.c). */
 void sim__trace_format_event(GString *out, const SimWorld *w,
 			     const SimTraceEvent *ev);

@@ -133,7 +133,7 @@ static const SimTask *task_of(const SimWorld *w, uint32_t id)
 }
 
 /* "kworker/u4:1/7" as the kernel names a task, or "host" for id 0. */
-static void task_label(GString *out, const SimWorld *w, uint32_t id)
+void sim__trace_task_label(GString *out, const SimWorld *w, uint32_t id)
 {
 	const SimTask *t = task_of(w, id);
 
@@ -200,7 +200,7 @@ static void trace_describe(GString *out, const SimWorld *w,
 		g_string_append_printf(out, " #%u", ev->obj);
 	if (ev->peer && event_column(ev) != ev->peer) {
 		g_string_append(out, " -> ");
-		task_label(out, w, ev->peer);
+		sim__trace_task_label(out, w, ev->peer);
 	}
 	if (ev->arg)
 		g_string_append_printf(out, " arg=%" PRId64, ev->arg);
@@ -221,7 +221,7 @@ void sim__trace_format_event(GString *out, const SimWorld *w,
 	g_string_append_printf(out, "#%" PRIu64 " ", ev->step);
 	append_usec(out, ev->time);
 	g_string_append(out, "us ");
-	task_label(out, w, event_column(ev));
+	sim__trace_task_label(out, w, event_column(ev));
 	g_string_append(out, ": ");
 	trace_describe(out, w, ev);
 }
@@ -274,7 +274,7 @@ void sim_trace_export_text(const SimWorld *w, GString *out)
 	/* Column widths: the header label or the longest text, capped. */
 	for (c = 0; c < ncols; c++) {
 		g_string_truncate(line, 0);
-		task_label(line, w, c);
+		sim__trace_task_label(line, w, c);
 		width[c] = line->len;
 	}
 	for (i = 0; i < t->len; i++) {
@@ -295,7 +295,7 @@ void sim_trace_export_text(const SimWorld *w, GString *out)
 	g_string_append_printf(line, "%10s  %14s  ", "step", "time");
 	for (c = 0; c < ncols; c++) {
 		pad_to(line, start[c]);
-		task_label(line, w, c);
+		sim__trace_task_label(line, w, c);
 	}
 	g_string_append_len(out, line->str, line->len);
 	g_string_append_c(out, '\n');
@@ -312,7 +312,7 @@ void sim_trace_export_text(const SimWorld *w, GString *out)
 		g_string_free(tm, TRUE);
 		if (c >= ncols) {
 			/* A task the table does not know: host column. */
-			task_label(line, w, c);
+			sim__trace_task_label(line, w, c);
 			g_string_append(line, ": ");
 		} else {
 			pad_to(line, start[c]);
@@ -362,7 +362,7 @@ static void json_thread_name(GString *out, const SimWorld *w, uint32_t id)
 {
 	GString *label = g_string_new(NULL);
 
-	task_label(label, w, id);
+	sim__trace_task_label(label, w, id);
 	g_string_append_printf(out, "{\"name\":\"thread_name\",\"ph\":\"M\","
 			       "\"pid\":1,\"tid\":%u,\"args\":{\"name\":", id);
 	json_string(out, label->str);
@@ -395,7 +395,7 @@ static void json_event(GString *out, const SimWorld *w,
 	if (ev->peer) {
 		GString *peer = g_string_new(NULL);
 
-		task_label(peer, w, ev->peer);
+		sim__trace_task_label(peer, w, ev->peer);
 		g_string_append(out, ",\"peer\":");
 		json_string(out, peer->str);
 		g_string_free(peer, TRUE);

@@ -9,9 +9,9 @@
  * the SCSI midlayer above, a scan thread that issues the host's commands.
  *
  * race: storvsc-subchannel-race. handle_multichannel_storage() and
- * handle_sc_creation() are here twice, before and after c967590457ca
- * ("scsi: storvsc: Fix a race in sub-channel creation that can cause
- * panic"), chosen by hvsim_fixed(storvsc_subchannel_race). Before the fix,
+ * handle_sc_creation() hold both sides of c967590457ca ("scsi: storvsc:
+ * Fix a race in sub-channel creation that can cause panic") in place,
+ * behind hvsim_fixed(storvsc_subchannel_race). Before the fix,
  * a sub-channel can be opened both by vmbus_process_offer (path #1, in the
  * hv_vmbus_con worker) and by the probe's second
  * vmbus_are_subchannels_present() (path #2, in the async probe worker);
@@ -243,45 +243,16 @@ static void storvsc_on_channel_callback(void *context);
 /* ------------------------------------------------------- sub-channels -- */
 
 /*
- * handle_sc_creation, before c967590457ca: open the sub-channel only when
- * the probe says so, and ignore what vmbus_open returns.
- * race: storvsc-subchannel-race
+ * The sub-channel callback: vmbus_process_offer calls it for each new
+ * sub-channel (path #1).
+ *
+ * race: storvsc-subchannel-race. Before c967590457ca the probe calls it
+ * too, through vmbus_are_subchannels_present() (path #2); the
+ * open_sub_channel flag was meant to let only one path open, it does not,
+ * and the result of vmbus_open() is ignored. After the fix this is the
+ * only opener and a channel that fails to open is not used.
  */
-static void handle_sc_creation_prefix(struct vmbus_channel *new_sc)
-{
-	struct hv_device *device = new_sc->primary_channel->device_obj;
-	struct storvsc_device *stor_device;
-	struct vmstorage_channel_properties props;
-
-	stor_device = get_out_stor_device(device);
-	if (!stor_device)
-		return;
-
-	if (stor_device->open_sub_channel == false)
-		return;
-
-	memset(&props, 0, sizeof(struct vmstorage_channel_properties));
-
-	sim_point("storvsc.sc_open");
-	vmbus_open(new_sc,
-		   storvsc_ringbuffer_size,
-		   storvsc_ringbuffer_size,
-		   (void *)&props,
-		   sizeof(struct vmstorage_channel_properties),
-		   storvsc_on_channel_callback, new_sc);
-
-	if (new_sc->state == CHANNEL_OPENED_STATE) {
-		stor_device->stor_chns[new_sc->target_cpu] = new_sc;
-		cpumask_set_cpu(new_sc->target_cpu, &stor_device->alloced_cpus);
-	}
-}
-
-/*
- * handle_sc_creation, after c967590457ca: vmbus_process_offer is the only
- * caller, once per sub-channel offer; a channel that fails to open is not
- * used. race: storvsc-subchannel-race
- */
-static void handle_sc_creation_postfix(struct vmbus_channel *new_sc)
+static void handle_sc_creation(struct vmbus_channel *new_sc)
 {
 	struct hv_device *device = new_sc->primary_channel->device_obj;
 	struct device *dev = &device->device;
@@ -291,6 +262,11 @@ static void handle_sc_creation_postfix(struct vmbus_channel *new_sc)
 
 	stor_device = get_out_stor_device(device);
 	if (!stor_device)
+		return;
+
+	/* race: storvsc-subchannel-race (removed by the fix) */
+	if (!hvsim_fixed(storvsc_subchannel_race) &&
+	    stor_device->open_sub_channel == false)
 		return;
 
 	memset(&props, 0, sizeof(struct vmstorage_channel_properties));
@@ -303,23 +279,23 @@ static void handle_sc_creation_postfix(struct vmbus_channel *new_sc)
 			 sizeof(struct vmstorage_channel_properties),
 			 storvsc_on_channel_callback, new_sc);
 
-	/* In case vmbus_open() fails, we don't use the sub-channel. */
-	if (ret != 0) {
-		dev_err(dev, "Failed to open sub-channel: err=%d\n", ret);
+	if (hvsim_fixed(storvsc_subchannel_race)) {
+		/* In case vmbus_open() fails, we don't use the sub-channel. */
+		if (ret != 0) {
+			dev_err(dev, "Failed to open sub-channel: err=%d\n",
+				ret);
+			return;
+		}
+	} else if (new_sc->state != CHANNEL_OPENED_STATE) {
+		/* Before the fix: the return value is ignored, the state
+		 * decides, and the loser of the race sees the winner's
+		 * OPENED state and registers the channel a second time. */
 		return;
 	}
 
 	/* Add the sub-channel to the array of available channels. */
 	stor_device->stor_chns[new_sc->target_cpu] = new_sc;
 	cpumask_set_cpu(new_sc->target_cpu, &stor_device->alloced_cpus);
-}
-
-static void handle_sc_creation(struct vmbus_channel *new_sc)
-{
-	if (hvsim_fixed(storvsc_subchannel_race))
-		handle_sc_creation_postfix(new_sc);
-	else
-		handle_sc_creation_prefix(new_sc);
 }
 
 /*
@@ -374,15 +350,18 @@ static int storvsc_create_sub_channels(struct hv_device *device,
 }
 
 /*
- * handle_multichannel_storage, before c967590457ca.
- * race: storvsc-subchannel-race — after the host's answer it sets
- * open_sub_channel and walks sc_list itself (path #2), while
- * vmbus_process_offer may be about to call handle_sc_creation on the same
- * sub-channel (path #1), which then sees the flag set too.
+ * Set up multi-channel storage: install the sub-channel callback, ask the
+ * host for sub-channels and wait for its answer.
+ *
+ * race: storvsc-subchannel-race. Before c967590457ca, once the host has
+ * answered, the probe sets open_sub_channel and walks sc_list itself
+ * (path #2), while vmbus_process_offer may be about to call
+ * handle_sc_creation on the same sub-channel (path #1), which then sees
+ * the flag set too. After the fix, opening is left to vmbus_process_offer.
  */
-static void handle_multichannel_storage_prefix(struct hv_device *device,
-					       int max_chns)
+static void handle_multichannel_storage(struct hv_device *device, int max_chns)
 {
+	bool fixed = hvsim_fixed(storvsc_subchannel_race);
 	struct storvsc_device *stor_device;
 	int num_sc;
 
@@ -396,74 +375,46 @@ static void handle_multichannel_storage_prefix(struct hv_device *device,
 
 	stor_device->num_sc = num_sc;
 
-	stor_device->open_sub_channel = true;
+	/* race: storvsc-subchannel-race (removed by the fix) */
+	if (!fixed)
+		stor_device->open_sub_channel = true;
 	/* Establish a handler for dealing with sub-channels. */
 	vmbus_set_sc_create_callback(device->channel, handle_sc_creation);
 
-	/*
-	 * Sub-channels already there: this can happen when the driver is
-	 * reloaded after unloading (the commit message says it never does).
-	 */
-	if (vmbus_are_subchannels_present(device->channel))
-		return;
-
-	stor_device->open_sub_channel = false;
+	if (!fixed) {
+		/*
+		 * race: storvsc-subchannel-race (removed by the fix). The
+		 * sub-channels may already be there if the driver was
+		 * reloaded; the commit message says this never happens.
+		 */
+		if (vmbus_are_subchannels_present(device->channel))
+			return;
+		stor_device->open_sub_channel = false;
+	}
 
 	if (storvsc_create_sub_channels(device, stor_device, num_sc))
 		return;
 
-	/*
-	 * Now that we created the sub-channels, invoke the check; this may
-	 * trigger the callback. This is path #2.
-	 */
-	stor_device->open_sub_channel = true;
+	/* race: storvsc-subchannel-race (removed by the fix) */
+	if (!fixed)
+		stor_device->open_sub_channel = true;
 	sim_point("storvsc.sc_wait_done");
+	if (fixed) {
+		/*
+		 * We need to do nothing here, because vmbus_process_offer()
+		 * invokes channel->sc_creation_callback, which will open and
+		 * use the sub-channel(s).
+		 */
+		return;
+	}
+
+	/*
+	 * race: storvsc-subchannel-race (removed by the fix). Now that the
+	 * sub-channels were created, invoke the check; this may trigger the
+	 * callback. This is path #2.
+	 */
 	sim_point("storvsc.path2");
 	vmbus_are_subchannels_present(device->channel);
-}
-
-/*
- * handle_multichannel_storage, after c967590457ca: set the callback, ask
- * for the sub-channels, and leave opening them to vmbus_process_offer.
- * race: storvsc-subchannel-race
- */
-static void handle_multichannel_storage_postfix(struct hv_device *device,
-						int max_chns)
-{
-	struct storvsc_device *stor_device;
-	int num_sc;
-
-	num_sc = min((int)(num_online_cpus() - 1), max_chns);
-	if (!num_sc)
-		return;
-
-	stor_device = get_out_stor_device(device);
-	if (!stor_device)
-		return;
-
-	stor_device->num_sc = num_sc;
-
-	/* Establish a handler for dealing with sub-channels. */
-	vmbus_set_sc_create_callback(device->channel, handle_sc_creation);
-
-	if (storvsc_create_sub_channels(device, stor_device, num_sc))
-		return;
-
-	/*
-	 * We need to do nothing here, because vmbus_process_offer() invokes
-	 * channel->sc_creation_callback, which will open and use the
-	 * sub-channel(s).
-	 */
-	sim_point("storvsc.sc_wait_done");
-}
-
-static void handle_multichannel_storage(struct hv_device *device,
-					int max_chns)
-{
-	if (hvsim_fixed(storvsc_subchannel_race))
-		handle_multichannel_storage_postfix(device, max_chns);
-	else
-		handle_multichannel_storage_prefix(device, max_chns);
 }
 
 /* ------------------------------------------------------ initialisation -- */
