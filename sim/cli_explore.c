@@ -51,6 +51,7 @@ typedef struct {
 	const SimScenario *s;
 	SimWorld *w;
 	SimStrategy *strat;
+	const char *strat_name;
 	uint64_t seed;
 	const char *save_dir;
 	gboolean json;
@@ -99,7 +100,7 @@ static int new_finding(Explorer *x, uint64_t i, Finding *f)
 		w->bug->func);
 	if (x->save_dir) {
 		f->schedule = schedule_file(x, sig);
-		if (!sim__cli_save_schedule("explore", w, x->s, "random",
+		if (!sim__cli_save_schedule("explore", w, x->s, x->strat_name,
 					    f->schedule))
 			return SIM_EXIT_USAGE;
 		g_autofree char *q = sim__cli_shell_word(f->schedule);
@@ -220,7 +221,7 @@ static void print_summary(const Explorer *x, uint64_t n, double secs)
 }
 
 typedef struct {
-	char *strategy, *runs, *time, *seed, *variant, *save;
+	char *strategy, *runs, *time, *seed, *variant, *save, *depth;
 	gboolean json;
 } ExploreOptions;
 
@@ -236,20 +237,33 @@ static void explore_options_clear(ExploreOptions *o)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ExploreOptions, explore_options_clear)
 
 static gboolean check_explore(ExploreOptions *o, uint64_t *runs,
-			      uint64_t *secs)
+			      uint64_t *secs, uint64_t *depth)
 {
 	const char *st = o->strategy ? o->strategy : "random";
 
-	if (!strcmp(st, "pct") || !strcmp(st, "dfs")) {
-		sim__cli_usage_error("explore", "--strategy %s: not "
-				     "implemented yet; use --strategy random",
+	if (!strcmp(st, "dfs")) {
+		sim__cli_usage_error("explore", "--strategy dfs: not "
+				     "implemented yet; use random or pct");
+		return FALSE;
+	}
+	if (strcmp(st, "random") != 0 && strcmp(st, "pct") != 0) {
+		sim__cli_usage_error("explore", "--strategy: expected random "
+				     "or pct (dfs is planned), found '%s'",
 				     st);
 		return FALSE;
 	}
-	if (strcmp(st, "random") != 0) {
-		sim__cli_usage_error("explore", "--strategy: expected random "
-				     "(pct and dfs are planned), found '%s'",
-				     st);
+	*depth = 3;
+	if (o->depth && strcmp(st, "pct") != 0) {
+		sim__cli_usage_error("explore", "--depth: only with --strategy "
+				     "pct, found --strategy %s", st);
+		return FALSE;
+	}
+	if (o->depth && !sim__cli_parse_u64("explore", "--depth", o->depth, 1,
+					    depth))
+		return FALSE;
+	if (*depth > 16) {
+		sim__cli_usage_error("explore", "--depth: expected 1 to 16, "
+				     "found %" PRIu64, *depth);
 		return FALSE;
 	}
 	if (o->runs && o->time) {
@@ -272,6 +286,30 @@ static gboolean check_explore(ExploreOptions *o, uint64_t *runs,
 		return FALSE;
 	}
 	return sim__cli_check_variant("explore", o->variant);
+}
+
+/*
+ * PCT's step bound k, learned from calibration executions: random
+ * schedules of the same scenario, variant and seed, at execution indices
+ * no exploration uses. A function of those inputs alone, so every worker
+ * or shard computes the same k.
+ */
+#define PCT_CALIBRATION_RUNS	8
+
+static uint64_t pct_step_bound(SimWorld *w, const SimScenario *s,
+			       uint64_t seed)
+{
+	SimStrategy *r = sim_strategy_random();
+	uint64_t k = 1;
+	unsigned i;
+
+	for (i = 0; i < PCT_CALIBRATION_RUNS; i++) {
+		sim_world_run(w, r, seed, UINT64_MAX - i, sim_scenario_init,
+			      (void *)s);
+		k = MAX(k, w->steps);
+	}
+	sim_strategy_free(r);
+	return k;
 }
 
 /* Wall-clock microseconds, for --time and the rate only. */
@@ -304,17 +342,22 @@ static int explore_loop(Explorer *x, uint64_t runs, uint64_t secs)
 }
 
 static const char explore_summary[] =
-	"Run many executions of SCENARIO, each with a random schedule,\n"
-	"ignoring its ordering constraints, and report each distinct bug\n"
-	"once. Execution i depends only on (scenario, variant, seed, i);\n"
-	"--time reads the wall clock only to decide when to stop.";
+	"Run many executions of SCENARIO, each with a random or PCT\n"
+	"schedule, ignoring its ordering constraints, and report each\n"
+	"distinct bug once. Execution i depends only on (scenario, variant,\n"
+	"strategy, seed, i); PCT's step bound comes from calibration runs\n"
+	"of the same inputs. --time reads the wall clock only to decide\n"
+	"when to stop.";
 
 int sim__cli_explore(GStrv args)
 {
 	g_auto(ExploreOptions) o = { 0 };
 	const GOptionEntry entries[] = {
 		{ "strategy", 0, 0, G_OPTION_ARG_STRING, &o.strategy,
-		  "random (default; pct and dfs are planned)", "S" },
+		  "random (default) or pct; dfs is planned", "S" },
+		{ "depth", 0, 0, G_OPTION_ARG_STRING, &o.depth,
+		  "PCT depth: preemptions it aims for plus one (default 3)",
+		  "D" },
 		{ "runs", 0, 0, G_OPTION_ARG_STRING, &o.runs,
 		  "run executions 0..N-1 (default 1000)", "N" },
 		{ "time", 0, 0, G_OPTION_ARG_STRING, &o.time,
@@ -340,7 +383,7 @@ int sim__cli_explore(GStrv args)
 	g_autoptr(GHashTable) by_sig = g_hash_table_new(g_str_hash,
 							g_str_equal);
 	g_autoptr(GError) err = NULL;
-	uint64_t runs, secs, seed;
+	uint64_t runs, secs, seed, depth;
 	Explorer x;
 	int rc;
 
@@ -351,7 +394,7 @@ int sim__cli_explore(GStrv args)
 					    "found %u arguments (try 'hvsim "
 					    "explore --help')",
 					    g_strv_length(args) - 1);
-	if (!check_explore(&o, &runs, &secs))
+	if (!check_explore(&o, &runs, &secs, &depth))
 		return SIM_EXIT_USAGE;
 	s = sim__cli_load_scenario("explore", args[1]);
 	if (!s)
@@ -373,7 +416,14 @@ int sim__cli_explore(GStrv args)
 	x = (Explorer){ .s = s, .w = w, .seed = seed, .save_dir = o.save,
 			.json = o.json, .findings = findings,
 			.by_sig = by_sig };
-	x.strat = sim_strategy_random();
+	if (o.strategy && !strcmp(o.strategy, "pct")) {
+		x.strat = sim_strategy_pct((unsigned)depth,
+					   pct_step_bound(w, s, seed));
+		x.strat_name = "pct";
+	} else {
+		x.strat = sim_strategy_random();
+		x.strat_name = "random";
+	}
 	rc = explore_loop(&x, runs, secs);
 	sim_strategy_free(x.strat);
 	return rc;

@@ -109,7 +109,8 @@ static gboolean set_value(SimSchedule *s, Key k, const char *v)
 		return parse_u64(v, UINT64_MAX, &s->seed);
 	case K_STRATEGY:
 		s->strategy = g_strdup(v);
-		return !strcmp(v, "scripted") || !strcmp(v, "random");
+		return !strcmp(v, "scripted") || !strcmp(v, "random") ||
+		       !strcmp(v, "pct");
 	case K_EXECUTION:
 		return parse_u64(v, UINT64_MAX, &s->execution);
 	case K_SIGNATURE:

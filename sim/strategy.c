@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * This file implements the scheduling strategies of this release: "first"
- * (non-preemptive: the running task goes on while it can, else the lowest
- * id; the base of scripted runs, whose ordering constraints add the
- * preemptions), "random" (uniform over the runnable tasks, from the world's
- * scheduler stream), and "replay" (a saved list of decisions). It sits
+ * This file implements the scheduling strategies: "first" (non-preemptive:
+ * the running task goes on while it can, else the lowest id; the base of
+ * scripted runs, whose ordering constraints add the preemptions), "random"
+ * (uniform over the runnable tasks, from the world's scheduler stream),
+ * "pct" (probabilistic concurrency testing, Burckhardt et al., ASPLOS 2010)
+ * and "replay" (a saved list of decisions). It sits
  * between the scheduler loop (sim/sched.c) and the CLI and explorers that
  * choose a strategy.
  */
@@ -50,6 +51,113 @@ SimStrategy *sim_strategy_random(void)
 
 	s->name = "random";
 	s->pick = random_pick;
+	return s;
+}
+
+/*
+ * PCT with depth d: every task gets a random priority of its own, above d,
+ * when the strategy first sees it; d-1 change points are drawn uniformly
+ * among the first k steps. The runnable task with the highest priority
+ * runs; when the execution passes change point j, the task that was
+ * running drops to priority j, below every initial priority. A bug of
+ * depth d (d ordering constraints) is then found with probability at least
+ * 1/(n k^(d-1)) per execution, n the number of tasks.
+ *
+ * Everything is drawn from a stream of (seed, execution), so execution i
+ * is a function of the scenario, variant, seed, d, k and i alone.
+ */
+#define PCT_MAX_DEPTH	16
+
+typedef struct {
+	unsigned depth;
+	uint64_t bound;			/* k: steps the change points fall in */
+	SimPrng prng;
+	uint64_t change[PCT_MAX_DEPTH];	/* sorted step numbers */
+	unsigned nchange, next_change;
+	GArray *prio;			/* uint64_t per task id - 1; 0 = unset */
+} PctState;
+
+static void pct_begin(SimStrategy *s, SimWorld *w, uint64_t execution)
+{
+	PctState *p = s->priv;
+	unsigned i, j;
+
+	sim_prng_seed(&p->prng, w->seed, 0x9c7ULL ^ (execution << 8));
+	p->nchange = p->depth ? p->depth - 1 : 0;
+	for (i = 0; i < p->nchange; i++) {
+		uint64_t c = 1 + sim_prng_below(&p->prng, p->bound);
+
+		/* Insertion into the sorted list. */
+		for (j = i; j > 0 && p->change[j - 1] > c; j--)
+			p->change[j] = p->change[j - 1];
+		p->change[j] = c;
+	}
+	p->next_change = 0;
+	g_array_set_size(p->prio, 0);
+}
+
+static uint64_t *pct_prio(PctState *p, const SimTask *t)
+{
+	uint64_t *v;
+
+	if (p->prio->len < t->id)
+		g_array_set_size(p->prio, t->id);
+	v = &g_array_index(p->prio, uint64_t, t->id - 1);
+	/* Initial priorities are above every change-point priority. */
+	if (!*v)
+		*v = p->depth + 1 + (sim_prng_next(&p->prng) >> 1);
+	return v;
+}
+
+static uint32_t pct_pick(SimStrategy *s, SimWorld *w, SimTask *const *tasks,
+			 uint32_t n, SimTask *cur)
+{
+	PctState *p = s->priv;
+	uint32_t i, best = 0;
+	uint64_t best_prio = 0;
+
+	/* Change points passed since the last decision lower the task that
+	 * was running when they passed. */
+	while (p->next_change < p->nchange &&
+	       p->change[p->next_change] <= w->steps) {
+		if (cur)
+			*pct_prio(p, cur) = p->next_change + 1;
+		p->next_change++;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t v = *pct_prio(p, tasks[i]);
+
+		if (v > best_prio) {
+			best_prio = v;
+			best = i;
+		}
+	}
+	return best;
+}
+
+static void pct_free(SimStrategy *s)
+{
+	PctState *p = s->priv;
+
+	g_array_free(p->prio, TRUE);
+	g_free(p);
+	g_free(s);
+}
+
+SimStrategy *sim_strategy_pct(unsigned depth, uint64_t step_bound)
+{
+	SimStrategy *s = g_new0(SimStrategy, 1);
+	PctState *p = g_new0(PctState, 1);
+
+	g_assert(depth >= 1 && depth <= PCT_MAX_DEPTH);
+	p->depth = depth;
+	p->bound = step_bound ? step_bound : 1;
+	p->prio = g_array_new(FALSE, TRUE, sizeof(uint64_t));
+	s->name = "pct";
+	s->begin = pct_begin;
+	s->pick = pct_pick;
+	s->free = pct_free;
+	s->priv = p;
 	return s;
 }
 

@@ -56,6 +56,12 @@ struct SimStrategy {
 
 SimStrategy *sim_strategy_first(void);		/* non-preemptive, lowest id */
 SimStrategy *sim_strategy_random(void);		/* uniform, world's sched stream */
+/*
+ * PCT of depth @depth (1..16; 1 = no preemption beyond blocking), change
+ * points drawn among the first @step_bound steps. Execution i depends only
+ * on (scenario, variant, seed, depth, step_bound, i).
+ */
+SimStrategy *sim_strategy_pct(unsigned depth, uint64_t step_bound);
 /* Replays @decisions (task ids); past their end behaves like "first". A
  * decision naming a task that is not runnable is a divergence: the run goes
  * on with "first" and w->divergence says where. */

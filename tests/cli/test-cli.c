@@ -225,8 +225,9 @@ START_TEST(test_cli_bad_options_exit_2)
 		{ "run", "--seed", "seven", "--seed" },
 		{ "run", "--bogus", "x", "bogus" },
 		{ "run", "--trace", "nodir/t.txt", "nodir" },
-		{ "explore", "--strategy", "pct", "not implemented yet" },
+		{ "explore", "--strategy", "dfs", "not implemented yet" },
 		{ "explore", "--strategy", "bfs", "--strategy" },
+		{ "explore", "--depth", "2", "only with --strategy pct" },
 		{ "explore", "--runs", "0", "--runs" },
 	};
 
@@ -570,6 +571,50 @@ START_TEST(test_cli_explore_json_has_the_keys)
 }
 END_TEST
 
+START_TEST(test_cli_explore_pct_finds_the_canary_and_saves_a_replay)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *scn = canary();
+	g_autofree char *found = NULL;
+	g_autoptr(GDir) d = NULL;
+	const char *name;
+
+	{
+		g_auto(Result) r = hvsim(dir, "explore", scn, "--strategy",
+					 "pct", "--depth", "2", "--runs", "200",
+					 "--save", "found", "--json", NULL);
+
+		ck_assert_msg(r.status == 1, "exit %d: %s", r.status,
+			      one_line(r.err));
+		assert_contains(r.out, "\"signature\": \"deadlock:");
+	}
+	{
+		/* Depth out of range: bad usage, nothing run. */
+		g_auto(Result) r = hvsim(dir, "explore", scn, "--strategy",
+					 "pct", "--depth", "17", NULL);
+
+		ck_assert_int_eq(r.status, 2);
+		assert_contains(r.err, "--depth");
+	}
+	found = g_build_filename(dir, "found", NULL);
+	d = g_dir_open(found, 0, NULL);
+	ck_assert_ptr_nonnull(d);
+	while ((name = g_dir_read_name(d))) {
+		g_autofree char *rel = g_build_filename("found", name, NULL);
+		g_autofree char *text = NULL;
+		g_autofree char *path = g_build_filename(dir, rel, NULL);
+		g_auto(Result) r = hvsim(dir, "replay", rel, NULL);
+
+		ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+		assert_contains(text, "\nstrategy = pct\n");
+		ck_assert_msg(r.status == 1, "replay %s: exit %d: %s", name,
+			      r.status, one_line(r.err));
+		assert_contains(r.out, "deadlock");
+	}
+	rmtree(dir);
+}
+END_TEST
+
 START_TEST(test_cli_explore_saves_schedules_that_replay)
 {
 	g_autofree char *dir = make_tmpdir();
@@ -680,6 +725,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, test_cli_bad_schedule_exits_2_with_line);
 	tcase_add_test(tc, test_cli_explore_json_has_the_keys);
 	tcase_add_test(tc, test_cli_explore_saves_schedules_that_replay);
+	tcase_add_test(tc, test_cli_explore_pct_finds_the_canary_and_saves_a_replay);
 	tcase_add_test(tc, test_cli_list_shows_scenarios_and_errors);
 	suite_add_tcase(s, tc);
 	return s;

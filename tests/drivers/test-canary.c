@@ -86,6 +86,25 @@ START_TEST(test_canary_found_by_random_exploration)
 }
 END_TEST
 
+START_TEST(test_canary_found_by_pct)
+{
+	g_autoptr(SimScenario) scn = load_canary();
+	g_autoptr(SimWorld) w = sim_world_new();
+	SimStrategy *s = sim_strategy_pct(2, 40);
+	unsigned i, found = 0;
+
+	ck_assert(sim_scenario_apply(scn, w, "pre-fix", NULL));
+	w->respect_order = false;
+	w->trace_on = false;
+	for (i = 0; i < 200; i++)
+		found += sim_world_run(w, s, 1, i, sim_scenario_init, scn) ==
+			 SIM_END_BUG && w->bug->kind == SIM_BUG_DEADLOCK;
+	/* One preemption (depth 2) at the right step deadlocks it. */
+	ck_assert_uint_gt(found, 0);
+	sim_strategy_free(s);
+}
+END_TEST
+
 START_TEST(test_canary_driver_globals_restored_between_executions)
 {
 	g_autoptr(SimScenario) scn = load_canary();
@@ -112,6 +131,7 @@ int main(void)
 
 	tcase_add_test(tc, test_canary_flagged_in_both_variants);
 	tcase_add_test(tc, test_canary_found_by_random_exploration);
+	tcase_add_test(tc, test_canary_found_by_pct);
 	tcase_add_test(tc, test_canary_driver_globals_restored_between_executions);
 	suite_add_tcase(su, tc);
 	sr = srunner_create(su);

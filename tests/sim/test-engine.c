@@ -192,6 +192,53 @@ START_TEST(test_engine_replay_reproduces_a_random_schedule)
 }
 END_TEST
 
+START_TEST(test_engine_pct_is_a_function_of_seed_and_execution)
+{
+	g_autoptr(SimWorld) w = sim_world_new();
+	SimStrategy *a = sim_strategy_pct(3, 12), *b = sim_strategy_pct(3, 12);
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+						 g_free, NULL);
+	uint64_t i;
+
+	for (i = 0; i < 64; i++) {
+		Ctx c1 = { g_string_new(NULL) }, c2 = { g_string_new(NULL) };
+
+		/* Two strategy objects, same inputs: the same execution. */
+		sim_world_run(w, a, 5, i, init_two, &c1);
+		sim_world_run(w, b, 5, i, init_two, &c2);
+		ck_assert_str_eq(c1.log->str, c2.log->str);
+		g_hash_table_add(seen, g_string_free(c1.log, FALSE));
+		g_string_free(c2.log, TRUE);
+	}
+	/* Change points at random steps give more than the two orders a
+	 * priority draw alone would. */
+	ck_assert_uint_gt(g_hash_table_size(seen), 2);
+	g_hash_table_destroy(seen);
+	sim_strategy_free(a);
+	sim_strategy_free(b);
+}
+END_TEST
+
+START_TEST(test_engine_pct_depth_1_never_preempts)
+{
+	g_autoptr(SimWorld) w = sim_world_new();
+	SimStrategy *s = sim_strategy_pct(1, 12);
+	uint64_t i;
+
+	/* Without change points the higher-priority task runs to its end:
+	 * one of the two serial orders, never an interleaving. */
+	for (i = 0; i < 32; i++) {
+		Ctx c = { g_string_new(NULL) };
+
+		sim_world_run(w, s, 9, i, init_two, &c);
+		ck_assert_msg(!strcmp(c.log->str, "aaabbb") ||
+			      !strcmp(c.log->str, "bbbaaa"), "%s", c.log->str);
+		g_string_free(c.log, TRUE);
+	}
+	sim_strategy_free(s);
+}
+END_TEST
+
 /* -------------------------------------------------- blocking, timeouts -- */
 
 static void sleeper(void *arg)
@@ -500,6 +547,8 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_engine_first_strategy_is_non_preemptive);
 	tcase_add_test(tc, test_engine_random_strategy_is_deterministic_per_seed);
 	tcase_add_test(tc, test_engine_replay_reproduces_a_random_schedule);
+	tcase_add_test(tc, test_engine_pct_is_a_function_of_seed_and_execution);
+	tcase_add_test(tc, test_engine_pct_depth_1_never_preempts);
 	tcase_add_test(tc, test_engine_block_then_wake);
 	tcase_add_test(tc, test_engine_block_timeout_moves_virtual_time_exactly);
 	tcase_add_test(tc, test_engine_deadlock_when_nothing_can_happen);
