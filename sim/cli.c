@@ -296,6 +296,26 @@ static const char *fix_label(const SimScenario *s)
 	return s->fix < 0 ? "none" : sim_fix_name((SimFix)s->fix);
 }
 
+GPtrArray *sim__cli_scenario_paths(const char *cmd, const char *dir)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GDir) d = g_dir_open(dir, 0, &err);
+	GPtrArray *paths;
+	const char *name;
+
+	if (!d) {
+		sim__cli_usage_error(cmd, "%s", err->message);
+		return NULL;
+	}
+	paths = g_ptr_array_new_with_free_func(g_free);
+	while ((name = g_dir_read_name(d)))
+		if (g_str_has_suffix(name, ".scn"))
+			g_ptr_array_add(paths,
+					g_build_filename(dir, name, NULL));
+	g_ptr_array_sort(paths, cmp_str);
+	return paths;
+}
+
 static const char list_summary[] =
 	"List the scenarios in DIR (default: scenarios/): name, fix switch,\n"
 	"title and the expected outcome of each variant. A scenario that does\n"
@@ -305,13 +325,10 @@ static int cmd_list(GStrv args)
 {
 	g_autoptr(GOptionContext) ctx =
 		sim__cli_new_context("list", "[DIR]", list_summary, NULL);
-	g_autoptr(GError) err = NULL;
-	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) paths = NULL;
 	g_autoptr(GPtrArray) loaded = g_ptr_array_new_with_free_func(
 		(GDestroyNotify)sim_scenario_free);
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GDir) d = NULL;
-	const char *dir, *name;
 	int wname = 0, wfix = 0;
 	guint nbad = 0;
 
@@ -320,15 +337,10 @@ static int cmd_list(GStrv args)
 	if (g_strv_length(args) > 2)
 		return sim__cli_usage_error("list", "expected at most one DIR, "
 					    "found '%s'", args[2]);
-	dir = args[1] ? args[1] : "scenarios";
-	d = g_dir_open(dir, 0, &err);
-	if (!d)
-		return sim__cli_usage_error("list", "%s", err->message);
-	while ((name = g_dir_read_name(d)))
-		if (g_str_has_suffix(name, ".scn"))
-			g_ptr_array_add(paths,
-					g_build_filename(dir, name, NULL));
-	g_ptr_array_sort(paths, cmp_str);
+	paths = sim__cli_scenario_paths("list", args[1] ? args[1] :
+							       "scenarios");
+	if (!paths)
+		return SIM_EXIT_USAGE;
 
 	/* Load them all first, so that the columns line up. */
 	for (guint i = 0; i < paths->len; i++) {
@@ -549,8 +561,10 @@ static const struct {
 	  cmd_run },
 	{ "replay", "replay FILE.schedule     replay a saved schedule",
 	  cmd_replay },
-	{ "explore", "explore SCENARIO         many random executions; each "
-		     "distinct bug once", sim__cli_explore },
+	{ "explore", "explore SCENARIO         many random or PCT executions; "
+		     "each distinct bug once", sim__cli_explore },
+	{ "check", "check [DIR]              every scenario x variant against "
+		   "its expectations (KTAP)", sim__cli_check },
 };
 
 static void print_usage(FILE *f)

@@ -312,6 +312,15 @@ static uint64_t pct_step_bound(SimWorld *w, const SimScenario *s,
 	return k;
 }
 
+SimStrategy *sim__cli_explore_strategy(SimWorld *w, const SimScenario *s,
+				       uint64_t seed, gboolean pct,
+				       unsigned depth)
+{
+	if (!pct)
+		return sim_strategy_random();
+	return sim_strategy_pct(depth, pct_step_bound(w, s, seed));
+}
+
 /* Wall-clock microseconds, for --time and the rate only. */
 static gint64 wall_usec(void)
 {
@@ -416,14 +425,11 @@ int sim__cli_explore(GStrv args)
 	x = (Explorer){ .s = s, .w = w, .seed = seed, .save_dir = o.save,
 			.json = o.json, .findings = findings,
 			.by_sig = by_sig };
-	if (o.strategy && !strcmp(o.strategy, "pct")) {
-		x.strat = sim_strategy_pct((unsigned)depth,
-					   pct_step_bound(w, s, seed));
-		x.strat_name = "pct";
-	} else {
-		x.strat = sim_strategy_random();
-		x.strat_name = "random";
-	}
+	x.strat_name = o.strategy && !strcmp(o.strategy, "pct") ? "pct" :
+								 "random";
+	x.strat = sim__cli_explore_strategy(w, s, seed,
+					    !strcmp(x.strat_name, "pct"),
+					    (unsigned)depth);
 	rc = explore_loop(&x, runs, secs);
 	sim_strategy_free(x.strat);
 	return rc;

@@ -67,5 +67,20 @@ int sim__cli_print_outcome(const SimScenario *s, const SimWorld *w,
 
 /* hvsim explore (sim/cli_explore.c). */
 int sim__cli_explore(GStrv args);
+int sim__cli_check(GStrv args);
+
+/*
+ * The strategy explore and check use: random, or PCT of @depth with its
+ * step bound learned from calibration runs of @w (whose state they reset).
+ */
+SimStrategy *sim__cli_explore_strategy(SimWorld *w, const SimScenario *s,
+				       uint64_t seed, gboolean pct,
+				       unsigned depth);
+
+/*
+ * The .scn files of @dir, sorted by name, as paths; NULL with a message
+ * printed for @cmd when @dir cannot be read.
+ */
+GPtrArray *sim__cli_scenario_paths(const char *cmd, const char *dir);
 
 #endif /* HVSIM_CLI_PRIVATE_H */

@@ -41,6 +41,7 @@ G_DEFINE_QUARK(sim-scenario-error-quark, sim_scenario_error)
 
 static const char *const variant_names[] = { "pre-fix", "post-fix", NULL };
 static const char *const strategy_names[] = { "scripted", "random", NULL };
+static const char *const explore_strategy_names[] = { "random", "pct", NULL };
 
 static const SimKeySpec scenario_keys[] = {
 	{ "title", SIM_KEY_STRING, true, NULL, 0, 0, NULL,
@@ -79,6 +80,12 @@ static const SimKeySpec schedule_keys[] = {
 	  "ordering constraints, e.g. a.x < b.y < c.z; d.u < e.v" },
 	{ "seed", SIM_KEY_INT, false, "1", 0, INT64_MAX, NULL,
 	  "the default seed" },
+	{ "explore-runs", SIM_KEY_INT, false, "0", 0, 10000000, NULL,
+	  "executions `hvsim check` explores per variant, with no script" },
+	{ "explore-strategy", SIM_KEY_ENUM, false, "pct", 0, 0,
+	  explore_strategy_names, "how `hvsim check` explores" },
+	{ "explore-depth", SIM_KEY_INT, false, "3", 1, 16, NULL,
+	  "PCT depth for `hvsim check`" },
 	{ NULL }
 };
 
@@ -117,7 +124,8 @@ static const SimKeySpec event_keys[] = {
 enum { SC_TITLE, SC_UPSTREAM, SC_COMMIT, SC_EXPOSED_BY, SC_FIX, SC_VARIANT,
        SC_DESCRIPTION, SC__N };
 enum { MA_CPUS, MA_MODULES, MA_CHECK_LEAKS, MA_UNLOAD, MA__N };
-enum { SCH_STRATEGY, SCH_ORDER, SCH_SEED, SCH__N };
+enum { SCH_STRATEGY, SCH_ORDER, SCH_SEED, SCH_EXPLORE_RUNS,
+       SCH_EXPLORE_STRATEGY, SCH_EXPLORE_DEPTH, SCH__N };
 enum { LIM_MAX_STEPS, LIM_MAX_TIME, LIM__N };
 enum { EV_AT, EV_DEVICE, EV_ACTION, EV__N };
 
@@ -536,6 +544,9 @@ static gboolean load_schedule_group(Loader *L, GError **error)
 		s->strategy = v[SCH_STRATEGY].i == 0 ? SIM_SCHED_SCRIPTED :
 						       SIM_SCHED_RANDOM;
 		s->seed = (uint64_t)v[SCH_SEED].i;
+		s->explore_runs = (uint64_t)v[SCH_EXPLORE_RUNS].i;
+		s->explore_pct = v[SCH_EXPLORE_STRATEGY].i == 1;
+		s->explore_depth = (unsigned)v[SCH_EXPLORE_DEPTH].i;
 		if (*v[SCH_ORDER].text && s->strategy != SIM_SCHED_SCRIPTED) {
 			g_autofree char *q = sim__kf_quote(v[SCH_ORDER].text);
 			ok = fail(L, error, SIM_SCENARIO_ERROR_VALUE,

@@ -38,6 +38,10 @@
  *   strategy = scripted             (scripted | random)
  *   order = a.x < b.y < c.z; d.u < e.v   (named points; scripted only)
  *   seed = 1                        (default seed, optional)
+ *   explore-runs = 500              (`hvsim check`: executions explored per
+ *                                    variant with no script; default 0)
+ *   explore-strategy = pct          (random | pct; default pct)
+ *   explore-depth = 3               (PCT depth, 1..16; default 3)
  *
  *   [limits]                        (optional)
  *   max-steps = 1000000
@@ -190,6 +194,9 @@ struct SimScenario {
 	GArray *orders;			/* SimOrder, strings owned by the scenario */
 	int orders_line;
 	uint64_t seed;
+	uint64_t explore_runs;		/* `hvsim check`'s budget per variant */
+	bool explore_pct;		/* PCT (else random) */
+	unsigned explore_depth;
 
 	/* [limits] */
 	SimLimits limits;

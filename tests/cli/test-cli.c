@@ -615,6 +615,100 @@ START_TEST(test_cli_explore_pct_finds_the_canary_and_saves_a_replay)
 }
 END_TEST
 
+/* A scenario directory with the canary, its expectation as given. */
+static char *check_dir_with_canary(const char *dir, const char *post_fix)
+{
+	g_autofree char *scn = canary(), *text = NULL, *fixed = NULL;
+	char *sub = g_build_filename(dir, "scn", NULL);
+	g_autofree char *path = g_build_filename(sub, "canary.scn", NULL);
+	g_autoptr(GRegex) re = g_regex_new("^post-fix = .*$",
+					   G_REGEX_MULTILINE, 0, NULL);
+
+	ck_assert(g_file_get_contents(scn, &text, NULL, NULL));
+	fixed = g_regex_replace_literal(re, text, -1, 0, post_fix, 0, NULL);
+	ck_assert_int_eq(g_mkdir_with_parents(sub, 0777), 0);
+	ck_assert(g_file_set_contents(path, fixed, -1, NULL));
+	return sub;
+}
+
+START_TEST(test_cli_check_passes_and_writes_ktap_and_junit)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *sub = check_dir_with_canary(dir,
+						     "post-fix = deadlock in *");
+	g_autofree char *xml = NULL, *xml_path = NULL;
+	g_auto(Result) r = hvsim(dir, "check", "scn", "--junit", "out.xml",
+				 NULL);
+
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, one_line(r.err));
+	ck_assert(g_str_has_prefix(r.out, "KTAP version 1\n1..1\n"));
+	assert_contains(r.out, "    # Subtest: canary\n    1..2\n");
+	assert_contains(r.out, "    ok 1 pre-fix\n");
+	assert_contains(r.out, "    ok 2 post-fix\n");
+	assert_contains(r.out, "\nok 1 canary\n");
+	assert_contains(r.out, "# determinism: replayed twice");
+	assert_contains(r.out, "# exploration: 200 PCT executions");
+	xml_path = g_build_filename(dir, "out.xml", NULL);
+	ck_assert(g_file_get_contents(xml_path, &xml, NULL, NULL));
+	assert_contains(xml, "<testsuites name=\"hvsim check\" tests=\"2\" "
+			"failures=\"0\">");
+	assert_contains(xml, "<testcase classname=\"canary\" name=\"post-fix\">");
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_check_fails_an_unmet_expectation)
+{
+	g_autofree char *dir = make_tmpdir();
+	/* The canary is never fixed: "post-fix = clean" must fail. */
+	g_autofree char *sub = check_dir_with_canary(dir, "post-fix = clean");
+	g_autofree char *xml = NULL, *xml_path = NULL;
+	g_auto(Result) r = hvsim(dir, "check", "scn", "--junit", "out.xml",
+				 NULL);
+
+	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, one_line(r.out));
+	assert_contains(r.out, "    ok 1 pre-fix\n");
+	assert_contains(r.out, "    # scripted run: expected clean, found "
+			"deadlock:");
+	assert_contains(r.out, "    not ok 2 post-fix\n");
+	assert_contains(r.out, "\nnot ok 1 canary\n");
+	xml_path = g_build_filename(dir, "out.xml", NULL);
+	ck_assert(g_file_get_contents(xml_path, &xml, NULL, NULL));
+	assert_contains(xml, "failures=\"1\"");
+	assert_contains(xml, "<failure message=\"expectation not met\">");
+	rmtree(dir);
+}
+END_TEST
+
+START_TEST(test_cli_check_bad_input_exits_2_before_running)
+{
+	g_autofree char *dir = make_tmpdir();
+	g_autofree char *fixtures = source_path("tests/scenarios/fixtures");
+
+	{
+		g_auto(Result) r = hvsim(dir, "check", fixtures, NULL);
+
+		ck_assert_int_eq(r.status, 2);
+		ck_assert_str_eq(r.out, "");
+		assert_contains(r.err, ".scn:");
+	}
+	{
+		g_auto(Result) r = hvsim(dir, "check", "no-such-dir", NULL);
+
+		ck_assert_int_eq(r.status, 2);
+	}
+	{
+		g_auto(Result) r = hvsim(dir, "check", "--junit",
+					 "nodir/out.xml", NULL);
+
+		ck_assert_int_eq(r.status, 2);
+		assert_contains(r.err, "--junit");
+	}
+	ck_assert_uint_eq(count_files(dir), 0);
+	rmtree(dir);
+}
+END_TEST
+
 START_TEST(test_cli_explore_saves_schedules_that_replay)
 {
 	g_autofree char *dir = make_tmpdir();
@@ -726,6 +820,9 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, test_cli_explore_json_has_the_keys);
 	tcase_add_test(tc, test_cli_explore_saves_schedules_that_replay);
 	tcase_add_test(tc, test_cli_explore_pct_finds_the_canary_and_saves_a_replay);
+	tcase_add_test(tc, test_cli_check_passes_and_writes_ktap_and_junit);
+	tcase_add_test(tc, test_cli_check_fails_an_unmet_expectation);
+	tcase_add_test(tc, test_cli_check_bad_input_exits_2_before_running);
 	tcase_add_test(tc, test_cli_list_shows_scenarios_and_errors);
 	suite_add_tcase(s, tc);
 	return s;
