@@ -221,7 +221,9 @@ static bool advance_time(SimWorld *w)
 	while ((next = sim_event_queue_peek(&w->events)) &&
 	       next->time <= w->now && !w->stop) {
 		sim_event_queue_pop(&w->events, &ev);
+		sim__engine_world = w;
 		ev.fn(w, ev.arg, ev.arg2);
+		sim__engine_world = NULL;
 	}
 	return !w->stop;
 }

@@ -124,14 +124,18 @@ struct SimTask {
 };
 
 /*
- * The task now running, or NULL when the engine itself runs (scheduler,
- * host models, event callbacks). This is the one ambient value.
+ * What runs now: a task, or the engine of a world (an event callback, a
+ * model starting or finishing: then sim__current is NULL and
+ * sim__engine_world names the world). This is the one ambient value, kept
+ * in these two variables because kernel code calls mutex_lock(&m) or an
+ * ISR tests hvsim_fixed() without a context argument.
  */
 extern SimTask *sim__current;
+extern SimWorld *sim__engine_world;
 static inline SimTask *sim_current(void) { return sim__current; }
 static inline SimWorld *sim_current_world(void)
 {
-	return sim__current ? sim__current->world : NULL;
+	return sim__current ? sim__current->world : sim__engine_world;
 }
 
 /*

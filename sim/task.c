@@ -23,6 +23,7 @@
 #define SIM_GUARD_SIZE	4096
 
 SimTask *sim__current;
+SimWorld *sim__engine_world;
 
 static void task_main(void *arg)
 {

@@ -183,8 +183,11 @@ SimEnd sim_world_run(SimWorld *w, SimStrategy *strategy, uint64_t seed,
 	for (i = 0; i < w->models->len; i++) {
 		SimModel *m = g_ptr_array_index(w->models, i);
 
-		if (m->start)
+		if (m->start) {
+			sim__engine_world = w;
 			m->start(w, m);
+			sim__engine_world = NULL;
+		}
 	}
 	if (init)
 		sim_task_create(w, "modprobe", SIM_CTX_PROCESS, 0, init_task,
@@ -194,8 +197,11 @@ SimEnd sim_world_run(SimWorld *w, SimStrategy *strategy, uint64_t seed,
 		for (i = 0; i < w->models->len && !w->bug; i++) {
 			SimModel *m = g_ptr_array_index(w->models, i);
 
-			if (m->finish)
+			if (m->finish) {
+				sim__engine_world = w;
 				m->finish(w, m);
+				sim__engine_world = NULL;
+			}
 		}
 		if (!w->bug && w->check_leaks)
 			sim_heap_report_leaks(w);

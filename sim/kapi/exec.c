@@ -74,11 +74,9 @@ SimKapiExec *sim__kapi_exec(SimWorld *w)
 
 SimWorld *sim__kapi_world(const char *api)
 {
-	SimWorld *w = sim_current_world();
-
-	if (G_UNLIKELY(!w))
+	if (G_UNLIKELY(!sim_current()))
 		g_error("%s: called outside a simulated task", api);
-	return w;
+	return sim_current_world();
 }
 
 const char *sim__kapi_intern(SimKapiExec *ex, const char *s)

@@ -87,7 +87,7 @@ SIM_KAPI_INLINE void tasklet_init_common(struct tasklet_struct *t, const char *n
 	SimWorld *w = sim_current_world();
 	SimTask *keep = NULL;
 
-	if (w) {
+	if (w && sim_current()) {
 		sim_heap_check(w, (uintptr_t)t, sizeof(*t), true,
 			       (uintptr_t)__builtin_return_address(0));
 		keep = tasklet_task(w, t);

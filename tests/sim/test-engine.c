@@ -312,6 +312,35 @@ START_TEST(test_engine_block_timeout_moves_virtual_time_exactly)
 }
 END_TEST
 
+static void note_world(SimWorld *w, void *arg, uint64_t n)
+{
+	SimWorld **seen = arg;
+
+	/* An ISR or a model runs here, with no task: it still sees the
+	 * world, so hvsim_fixed() and jiffies work in it. */
+	*seen = sim_current() ? NULL : sim_current_world();
+}
+
+static void init_event(SimWorld *w, void *arg)
+{
+	sim_event_after(w, SIM_MSEC, note_world, arg, 0);
+}
+
+START_TEST(test_engine_event_callbacks_see_their_world)
+{
+	g_autoptr(SimWorld) w = sim_world_new();
+	SimStrategy *s = sim_strategy_first();
+	SimWorld *seen = NULL;
+
+	ck_assert_int_eq(sim_world_run(w, s, 1, 0, init_event, &seen),
+			 SIM_END_CLEAN);
+	ck_assert_ptr_eq(seen, w);
+	/* Outside any execution there is no world. */
+	ck_assert_ptr_null(sim_current_world());
+	sim_strategy_free(s);
+}
+END_TEST
+
 /* ---------------------------------------------------- liveness, limits -- */
 
 static void stuck(void *arg)
@@ -550,6 +579,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_engine_pct_is_a_function_of_seed_and_execution);
 	tcase_add_test(tc, test_engine_pct_depth_1_never_preempts);
 	tcase_add_test(tc, test_engine_block_then_wake);
+	tcase_add_test(tc, test_engine_event_callbacks_see_their_world);
 	tcase_add_test(tc, test_engine_block_timeout_moves_virtual_time_exactly);
 	tcase_add_test(tc, test_engine_deadlock_when_nothing_can_happen);
 	tcase_add_test(tc, test_engine_hung_task_after_120_virtual_seconds);

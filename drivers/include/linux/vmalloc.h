@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Shim of <linux/vmalloc.h>. Copies kernel semantics for vmap(), vunmap(),
- * vmalloc(), vzalloc() and vfree() as a driver sees them: they may sleep
- * (might_sleep() is checked), vunmap(NULL) and vfree(NULL) do nothing, and
+ * vmalloc(), vzalloc() and vfree() as a driver sees them: all but vfree()
+ * may sleep (might_sleep() is checked); vfree() may be called from any
+ * context, as the kernel allows; vunmap(NULL) and vfree(NULL) do nothing, and
  * unmapping an area that is not mapped is the kernel's WARN.
  *
  * Customised for the harness: vmap() only maps pages that are contiguous
