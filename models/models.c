@@ -13,8 +13,12 @@
 #include "sim/scenario.h"
 
 extern const SimDeviceType vmbus_storvsc_device_type;
+extern const SimDeviceType vmbus_netvsc_device_type;
+extern const SimDeviceType pci_nvme_device_type;
 
 const SimDeviceType *const sim_device_types[] = {
 	&vmbus_storvsc_device_type,
+	&vmbus_netvsc_device_type,
+	&pci_nvme_device_type,
 	NULL,
 };

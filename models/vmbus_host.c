@@ -685,6 +685,7 @@ static void gpadl_maybe_created(VMBusHost *h, HostGpadl *g)
 static void on_gpadl_header(VMBusHost *h, const HostMsg *msg)
 {
 	const VMBusMsgGpadlHeader *m = (const void *)msg->data;
+	VMBusHostChannel *ch;
 	uint32_t n, i;
 	HostGpadl *g;
 
@@ -692,6 +693,19 @@ static void on_gpadl_header(VMBusHost *h, const HostMsg *msg)
 	    m->byte_count == 0 || m->byte_count % SIM_PAGE_SIZE ||
 	    m->byte_offset != 0 || gpadl_find(h, m->gpadl)) {
 		violation(h, NULL, "malformed GPADL_HEADER");
+		return;
+	}
+	ch = vmbus_host_channel(h, m->child_relid);
+	if (ch && ch->rescinded) {
+		/*
+		 * race: vmbus-rescind-open-deadlock. Assumed, not documented
+		 * (research notes, section 6): the host ignores a GPADL for a
+		 * channel it has rescinded, as it ignores OPENCHANNEL. The
+		 * guest's waiter is woken by its rescind handling instead.
+		 */
+		sim_trace(h->w, SIM_TR_HOST_NOTE, 0,
+			  "GPADL_HEADER dropped: channel rescinded", NULL,
+			  ch->relid, 0);
 		return;
 	}
 	if (h->ngpadls == h->gpadls->len) {

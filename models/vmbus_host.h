@@ -16,7 +16,9 @@
  *  - the channel protocol: INITIATE_CONTACT, REQUESTOFFERS, GPADL_HEADER/
  *    BODY, GPADL_TEARDOWN, OPENCHANNEL (answered after the channel's open
  *    delay, silently dropped once the channel is rescinded, as Hyper-V
- *    does), CLOSECHANNEL, and RESCIND_CHANNELOFFER on the timeline;
+ *    does; a GPADL_HEADER of a rescinded channel is dropped too, which is
+ *    an assumption), CLOSECHANNEL, and RESCIND_CHANNELOFFER on the
+ *    timeline;
  *  - ring traffic through the pages of the GPADL the guest named in
  *    OPENCHANNEL, never through the guest's own mappings.
  *

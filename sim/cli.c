@@ -25,6 +25,7 @@
 #include "sim/cli.h"
 #include "sim/cli_private.h"
 #include "sim/report.h"
+#include "sim/results.h"
 #include "sim/scenario.h"
 #include "sim/schedule.h"
 #include "sim/trace.h"
@@ -565,6 +566,10 @@ static const struct {
 		     "each distinct bug once", sim__cli_explore },
 	{ "check", "check [DIR]              every scenario x variant against "
 		   "its expectations (KTAP)", sim__cli_check },
+	{ "merge", "merge FILE...            combine the results files of "
+		   "explore --shard", sim__cli_merge },
+	{ "minimize", "minimize FILE.schedule   shrink a failing schedule; "
+		      "print its interleaving", sim__cli_minimize },
 };
 
 static void print_usage(FILE *f)

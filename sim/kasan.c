@@ -27,6 +27,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 
+#include "sim/footprint.h"
 #include "sim/heap_priv.h"
 #include "sim/trace.h"
 #include "sim/world.h"
@@ -386,6 +387,82 @@ void sim__heap_warn(SimWorld *w, const SimStack *st, const char *func,
 	sim__heap_raise(w, r);
 }
 
+/*
+ * The runaway guard's report: a step made more instrumented accesses than
+ * its budget without reaching a scheduling point, so the task would spin
+ * forever on a CPU nothing else can take. The kernel's name for that is
+ * the soft-lockup watchdog, and its report is what a kernel developer
+ * greps for. Its duration cannot be measured here: virtual time stands
+ * still inside a step. The title gives 22 s, the value the watchdog
+ * typically prints on its first report with the default watchdog_thresh
+ * of 10 (it fires past 2 x 10 s, sampling every 4 s); the hvsim: line
+ * under it gives what was measured.
+ */
+#define SOFT_LOCKUP_REPORTED_SECS	22
+
+_Noreturn void sim__kasan_report_runaway(SimWorld *w, uint64_t accesses)
+{
+	SimTask *t = sim_current();
+	char fbuf[256];
+	const char *func;
+	SimReport *r;
+	SimStack st;
+
+	sim_stack_capture(&st, 0);
+	func = stack_func(&st, 0, fbuf, sizeof(fbuf));
+	r = sim_report_new(w, SIM_BUG_SOFT_LOCKUP, func,
+			   "watchdog: BUG: soft lockup - CPU#%d stuck for %us! [%s:%u]",
+			   t->cpu, SOFT_LOCKUP_REPORTED_SECS, t->name, t->id);
+	sim_report_modules(r, w);
+	report_identity(r, w);
+	sim_report_line(r, "RIP: 0010:%s", func);
+	sim_report_stack(r, &st, TRUE);
+	sim_report_line(r, "hvsim: runaway: task %s/%u executed %" PRIu64
+			" memory accesses without a scheduling point", t->name,
+			t->id, accesses);
+	sim_report_line(r, "hvsim: the limit is %" PRIu64 " accesses per step; "
+			"virtual time does not pass inside a step, so the %us "
+			"above is the watchdog's usual first report, not a "
+			"measurement", (uint64_t)sim__step_access_limit(w),
+			SOFT_LOCKUP_REPORTED_SECS);
+	sim_report_raise_task(w, r);
+}
+
+bool sim__heap_obj_range(SimWorld *w, uint32_t id, uintptr_t *lo, size_t *len)
+{
+	SimHeap *h = w->heap;
+	const SimObj *o;
+
+	if (!id || id > h->objs->len)
+		return false;
+	o = &g_array_index(h->objs, SimObj, id - 1);
+	switch (o->type) {
+	case SIM_OBJ_SLAB:
+		*lo = h->lo + o->offset;
+		*len = sim__obj_span(o);
+		return true;
+	case SIM_OBJ_PAGES:
+		*lo = h->lo + h->slab_bytes + o->offset;
+		break;
+	default:
+		*lo = h->lo + h->slab_bytes + h->page_bytes + o->offset;
+		break;
+	}
+	*len = o->size;
+	return true;
+}
+
+void sim__heap_bounds(SimWorld *w, uintptr_t *lo, uintptr_t *alias,
+		      uintptr_t *hi, size_t *delta)
+{
+	SimHeap *h = w->heap;
+
+	*lo = h->lo;
+	*alias = h->lo + h->slab_bytes + h->page_bytes;
+	*hi = h->lo + h->span;
+	*delta = h->page_bytes;
+}
+
 /* ------------------------------------------------------------- checks -- */
 
 /*
@@ -410,30 +487,44 @@ sim__kasan_slow(SimWorld *w, uintptr_t addr, size_t size, bool write,
 	report_bad_access(w, &st, addr, size, write, ip, bad, at);
 }
 
+/*
+ * The shim's access to a driver object (a lock, a completion, a work
+ * item ...). For a footprint it is a write whatever @write says: the call
+ * may change the object or the waiters the shim keeps behind it.
+ */
 void sim_heap_check(SimWorld *w, uintptr_t addr, size_t size, bool write,
 		    uintptr_t ret_ip)
 {
 	SimHeap *h = w->heap;
 
+	if (G_UNLIKELY(w->footprint))
+		sim__footprint_touch(w, addr, size, true);
 	if (addr - h->lo >= h->span)
 		return;
 	sim__kasan_slow(w, addr, size, write, ret_ip, NULL);
 }
 
+/* The shim's string functions: a plain read or write. */
 void sim__heap_check_at(SimWorld *w, uintptr_t addr, size_t size, bool write,
 			uintptr_t ret_ip, const char *func)
 {
 	SimHeap *h = w->heap;
 
+	if (G_UNLIKELY(w->footprint))
+		sim__footprint_touch(w, addr, size, write);
 	if (addr - h->lo >= h->span)
 		return;
 	sim__kasan_slow(w, addr, size, write, ret_ip, func);
 }
 
+/* A host model about to read guest memory: a read. */
 bool sim_heap_accessible(SimWorld *w, const void *addr, size_t size)
 {
 	SimHeap *h = w->heap;
 	size_t off = (uintptr_t)addr - h->lo, bad;
+
+	if (G_UNLIKELY(w->footprint))
+		sim__footprint_touch(w, (uintptr_t)addr, size, false);
 
 	/* Outside the heap we cannot vouch for anything. */
 	if (off >= h->span || size > h->span - off)
@@ -448,16 +539,12 @@ bool sim_heap_accessible(SimWorld *w, const void *addr, size_t size)
  * for 16 bytes) that reads 0 means the whole access is fine.
  */
 static inline __attribute__((always_inline)) void
-kasan_check(uintptr_t addr, size_t size, bool write, uintptr_t ip)
+kasan_check_heap(SimWorld *w, uintptr_t addr, size_t size, bool write,
+		 uintptr_t ip)
 {
-	SimTask *t = sim__current;
-	SimHeap *h;
-	size_t off;
+	SimHeap *h = w->heap;
+	size_t off = addr - h->lo;
 
-	if (__builtin_expect(!t, 0))
-		return;
-	h = t->world->heap;
-	off = addr - h->lo;
 	if (__builtin_expect(off >= h->span, 1))
 		return;
 	if (size <= 8) {
@@ -468,7 +555,44 @@ kasan_check(uintptr_t addr, size_t size, bool write, uintptr_t ip)
 		    sim__shadow_get(h, off + 8) == SH_OK)
 			return;
 	}
-	sim__kasan_slow(t->world, addr, size, write, ip, NULL);
+	sim__kasan_slow(w, addr, size, write, ip, NULL);
+}
+
+/*
+ * The step's budget ran out, or a footprint is being recorded: record the
+ * access or report the runaway (sim/footprint.c), then check it. Out of
+ * line and reached by a tail call, so the hooks' fast path saves no
+ * register for it; named sim__* so report stacks skip it.
+ */
+static __attribute__((noinline)) void
+sim__kasan_budget_slow(SimWorld *w, uintptr_t addr, size_t size, bool write,
+		       bool fp_write, uintptr_t ip)
+{
+	sim__footprint_access(w, addr, size, fp_write);
+	kasan_check_heap(w, addr, size, write, ip);
+}
+
+/*
+ * Every hook: nothing outside a task; then the step's budget (the runaway
+ * guard, and the way into footprint recording: one decrement and one
+ * predictable branch, sim/footprint.h); then the heap check. @fp_write is
+ * how a footprint counts the access (see sim__footprint_access()).
+ */
+static inline __attribute__((always_inline)) void
+kasan_check(uintptr_t addr, size_t size, bool write, bool fp_write,
+	    uintptr_t ip)
+{
+	SimTask *t = sim__current;
+	SimWorld *w;
+
+	if (__builtin_expect(!t, 0))
+		return;
+	w = t->world;
+	if (__builtin_expect(--w->step_budget < 0, 0)) {
+		sim__kasan_budget_slow(w, addr, size, write, fp_write, ip);
+		return;
+	}
+	kasan_check_heap(w, addr, size, write, ip);
 }
 
 #define RET_IP ((uintptr_t)__builtin_return_address(0))
@@ -478,11 +602,11 @@ kasan_check(uintptr_t addr, size_t size, bool write, uintptr_t ip)
 	void __asan_store##n##_noabort(uintptr_t addr);			\
 	void __asan_load##n##_noabort(uintptr_t addr)			\
 	{								\
-		kasan_check(addr, n, false, RET_IP);			\
+		kasan_check(addr, n, false, true, RET_IP);		\
 	}								\
 	void __asan_store##n##_noabort(uintptr_t addr)			\
 	{								\
-		kasan_check(addr, n, true, RET_IP);			\
+		kasan_check(addr, n, true, true, RET_IP);		\
 	}
 
 DEFINE_ASAN_HOOKS(1)
@@ -496,12 +620,12 @@ void __asan_storeN_noabort(uintptr_t addr, size_t size);
 
 void __asan_loadN_noabort(uintptr_t addr, size_t size)
 {
-	kasan_check(addr, size, false, RET_IP);
+	kasan_check(addr, size, false, true, RET_IP);
 }
 
 void __asan_storeN_noabort(uintptr_t addr, size_t size)
 {
-	kasan_check(addr, size, true, RET_IP);
+	kasan_check(addr, size, true, true, RET_IP);
 }
 
 /*
@@ -526,20 +650,20 @@ void *__asan_memset(void *dst, int c, size_t n);
 
 void *__asan_memcpy(void *dst, const void *src, size_t n)
 {
-	kasan_check((uintptr_t)src, n, false, RET_IP);
-	kasan_check((uintptr_t)dst, n, true, RET_IP);
+	kasan_check((uintptr_t)src, n, false, false, RET_IP);
+	kasan_check((uintptr_t)dst, n, true, true, RET_IP);
 	return memcpy(dst, src, n);
 }
 
 void *__asan_memmove(void *dst, const void *src, size_t n)
 {
-	kasan_check((uintptr_t)src, n, false, RET_IP);
-	kasan_check((uintptr_t)dst, n, true, RET_IP);
+	kasan_check((uintptr_t)src, n, false, false, RET_IP);
+	kasan_check((uintptr_t)dst, n, true, true, RET_IP);
 	return memmove(dst, src, n);
 }
 
 void *__asan_memset(void *dst, int c, size_t n)
 {
-	kasan_check((uintptr_t)dst, n, true, RET_IP);
+	kasan_check((uintptr_t)dst, n, true, true, RET_IP);
 	return memset(dst, c, n);
 }

@@ -70,6 +70,9 @@ static const SimKeySpec machine_keys[] = {
 	  "report objects still live at the end" },
 	{ "unload", SIM_KEY_BOOL, false, "false", 0, 0, NULL,
 	  "run the modules' exit calls at the end" },
+	{ "kcsan", SIM_KEY_BOOL, false, "true", 0, 0, NULL,
+	  "check annotated shared fields for data races (off: a kernel "
+	  "built without CONFIG_KCSAN, as crash-replay kernels are)" },
 	{ NULL }
 };
 
@@ -123,7 +126,7 @@ static const SimKeySpec event_keys[] = {
 /* Indexes into the value arrays of the schemas above. */
 enum { SC_TITLE, SC_UPSTREAM, SC_COMMIT, SC_EXPOSED_BY, SC_FIX, SC_VARIANT,
        SC_DESCRIPTION, SC__N };
-enum { MA_CPUS, MA_MODULES, MA_CHECK_LEAKS, MA_UNLOAD, MA__N };
+enum { MA_CPUS, MA_MODULES, MA_CHECK_LEAKS, MA_UNLOAD, MA_KCSAN, MA__N };
 enum { SCH_STRATEGY, SCH_ORDER, SCH_SEED, SCH_EXPLORE_RUNS,
        SCH_EXPLORE_STRATEGY, SCH_EXPLORE_DEPTH, SCH__N };
 enum { LIM_MAX_STEPS, LIM_MAX_TIME, LIM__N };
@@ -336,6 +339,7 @@ static gboolean load_machine_group(Loader *L, GError **error)
 		s->cpus = (int)v[MA_CPUS].i;
 		s->check_leaks = v[MA_CHECK_LEAKS].i;
 		s->unload = v[MA_UNLOAD].i;
+		s->kcsan = v[MA_KCSAN].i;
 		ok = load_modules(L, &v[MA_MODULES], error);
 	}
 	sim__kf_values_clear(v, MA__N);

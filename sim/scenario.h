@@ -23,6 +23,7 @@
  *   modules = hv_vmbus;hv_storvsc   (KBUILD_MODNAMEs, loaded in this order)
  *   check-leaks = false             (report live objects at the end)
  *   unload = false                  (run the modules' exit calls at the end)
+ *   kcsan = true                    (data-race detector on annotated fields)
  *
  *   [device storvsc0]               (one group per host device)
  *   type = storvsc                  (a SimDeviceType name)
@@ -183,6 +184,7 @@ struct SimScenario {
 	int cpus;
 	GPtrArray *modules;		/* char* */
 	bool check_leaks;
+	bool kcsan;			/* data-race detector on */
 	bool unload;
 
 	/* [device ...] and [event ...], in file order */

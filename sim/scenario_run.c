@@ -13,6 +13,7 @@
 
 #include <hvsim/driver.h>
 
+#include "sim/kcsan.h"
 #include "sim/scenario.h"
 #include "sim/scenario_private.h"
 #include "sim/world.h"
@@ -127,6 +128,7 @@ gboolean sim_scenario_apply(const SimScenario *s, SimWorld *w,
 	w->limits = s->limits;
 	w->ncpus = s->cpus;
 	w->check_leaks = s->check_leaks;
+	sim_kcsan_set_enabled(w, s->kcsan);
 	w->scenario = s;
 	w->title = s->title;
 	return attach_models(s, w, error);

@@ -14,6 +14,9 @@
 #include <glib.h>
 
 #include "sim/context.h"
+#include "sim/footprint.h"
+#include "sim/liveness.h"
+#include "sim/kcsan.h"
 #include "sim/report.h"
 #include "sim/sched.h"
 #include "sim/trace.h"
@@ -200,6 +203,10 @@ static bool advance_time(SimWorld *w)
 		sim_event_queue_pop(&w->events, &ev);
 	if (!next)
 		return true;
+	/* Nothing can run: polling loops and progress are sampled here, and
+	 * a livelock ends the execution at once. */
+	if (sim__liveness_sample(w))
+		return false;
 	hung = sim__liveness_next_hung(w);
 	when = next->time;
 
@@ -222,7 +229,9 @@ static bool advance_time(SimWorld *w)
 	       next->time <= w->now && !w->stop) {
 		sim_event_queue_pop(&w->events, &ev);
 		sim__engine_world = w;
+		sim_kcsan_event_begin(w, ev.seq);
 		ev.fn(w, ev.arg, ev.arg2);
+		sim_kcsan_event_end(w);
 		sim__engine_world = NULL;
 	}
 	return !w->stop;
@@ -282,13 +291,22 @@ SimEnd sim__sched_loop(SimWorld *w)
 			break;
 		}
 		t = pick(w, prev);
+		/* A search may end the execution before a step, when every
+		 * choice left is redundant (sim/dfs.c). */
+		sim__step_begin(w, t);
+		if (w->stop)
+			break;
 		if (t != prev)
 			sim_trace(w, SIM_TR_SWITCH, 0, NULL, NULL, 0, t->id);
 		prev = t;
 		sim__current = t;
 		sim__ctx_switch(&w->sched_sp, t->ctx_sp);
 		sim__current = NULL;
+		sim__step_end(w, t);
 	}
+	/* A lock-order warning of this execution is its verdict when
+	 * nothing else was found. */
+	sim__lockdep_end(w);
 	if (w->bug)
 		w->end = SIM_END_BUG;
 	return w->end;

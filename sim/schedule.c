@@ -110,7 +110,7 @@ static gboolean set_value(SimSchedule *s, Key k, const char *v)
 	case K_STRATEGY:
 		s->strategy = g_strdup(v);
 		return !strcmp(v, "scripted") || !strcmp(v, "random") ||
-		       !strcmp(v, "pct");
+		       !strcmp(v, "pct") || !strcmp(v, "dfs");
 	case K_EXECUTION:
 		return parse_u64(v, UINT64_MAX, &s->execution);
 	case K_SIGNATURE:
@@ -128,7 +128,7 @@ static const char *const expected[K__N] = {
 	"the path of a scenario file",
 	"pre-fix or post-fix",
 	"a seed: an integer 0..18446744073709551615",
-	"scripted or random",
+	"scripted, random, pct or dfs",
 	"an execution index: an integer 0..18446744073709551615",
 	"a signature such as clean or page-fault:hv_ringbuffer_write",
 	"task ids (integers >= 1) separated by spaces",

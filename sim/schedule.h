@@ -20,11 +20,11 @@
  * as it was given to hvsim; a relative path is looked up from the current
  * directory, then from the schedule file's directory. "strategy" is how the
  * execution was scheduled (scripted: the scenario's ordering constraints
- * held tasks back; random: they did not), which replay must repeat since
- * it changes which tasks are runnable. "signature" is the outcome as
- * sim_report_signature() gives it ("KIND:FUNC", or "clean", "step-limit",
- * "time-limit"). "decisions" are task ids, one per decision point,
- * separated by spaces.
+ * held tasks back; random, pct, dfs: they did not), which replay must
+ * repeat since it changes which tasks are runnable. "signature" is the
+ * outcome as sim_report_signature() gives it ("KIND:FUNC", or "clean",
+ * "step-limit", "time-limit"). "decisions" are task ids, one per decision
+ * point, separated by spaces.
  */
 #ifndef HVSIM_SCHEDULE_H
 #define HVSIM_SCHEDULE_H
@@ -45,7 +45,7 @@ typedef struct {
 	char *scenario;		/* path as recorded */
 	char *variant;		/* "pre-fix" / "post-fix" */
 	uint64_t seed;
-	char *strategy;		/* "scripted" / "random" */
+	char *strategy;		/* "scripted" / "random" / "pct" / "dfs" */
 	uint64_t execution;
 	char *signature;
 	GArray *decisions;	/* uint32_t task ids */

@@ -510,13 +510,83 @@ static gboolean top_one(const Frame *f, void *data)
 	return FALSE;
 }
 
+/*
+ * What sim_stack_top_func() needs of one pc, remembered: a detector asks
+ * for the function that struck on every report, and an explorer meets
+ * the same few pcs thousands of times, each lookup a DWARF scope walk
+ * (~100 us). A function of the binaries alone, like the Dwfl it comes
+ * from; kept with it, for the life of the process. A pc in no module is
+ * not remembered: a library loaded later may claim it.
+ */
+typedef struct {
+	bool engine;
+	char *name;		/* top_one()'s name, or NULL: look further */
+} TopMemo;
+
+static void top_memo_free(gpointer p)
+{
+	TopMemo *m = p;
+
+	g_free(m->name);
+	g_free(m);
+}
+
+static const TopMemo *top_memo(uintptr_t raw, TopMemo *scratch)
+{
+	static GHashTable *memo;	/* raw pc -> TopMemo; lookup only */
+	Dwfl *d = symcache_get();
+	bool refreshed = false;
+	TopFunc t = { NULL, 0, false };
+	char buf[256];
+	TopMemo *m;
+	Frame f;
+
+	if (!memo)
+		memo = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+					     NULL, top_memo_free);
+	m = g_hash_table_lookup(memo, (gpointer)raw);
+	if (m)
+		return m;
+	frame_resolve(d, raw, &refreshed, &f);
+	m = f.has_module ? g_new0(TopMemo, 1) : scratch;
+	m->engine = f.engine;
+	m->name = NULL;
+	t.buf = buf;
+	t.len = sizeof(buf);
+	if (!f.engine) {
+		top_one(&f, &t);
+		if (t.found)
+			m->name = g_strdup(buf);
+	}
+	frame_clear(&f);
+	if (m != scratch)
+		g_hash_table_insert(memo, (gpointer)raw, m);
+	return m;
+}
+
+/* stack_walk() with top_one(), on remembered frames. */
 const char *sim_stack_top_func(const SimStack *s, char *buf, size_t len)
 {
-	TopFunc t = { buf, len, false };
+	bool kept = false;
+	int i;
 
-	if (s)
-		stack_walk(s, top_one, &t);
-	if (!t.found)
-		g_strlcpy(buf, "?", len);
+	for (i = 0; s && i < s->n; i++) {
+		TopMemo scratch = { 0 };
+		const TopMemo *m = top_memo(s->pc[i], &scratch);
+		bool found = m->name != NULL;
+
+		if (found)
+			g_strlcpy(buf, m->name, len);
+		g_free(scratch.name);
+		if (m->engine) {
+			if (kept)
+				break;
+			continue;
+		}
+		kept = true;
+		if (found)
+			return buf;
+	}
+	g_strlcpy(buf, "?", len);
 	return buf;
 }

@@ -14,6 +14,8 @@
 #include <glib.h>
 
 #include "sim/context.h"
+#include "sim/footprint.h"
+#include "sim/kcsan.h"
 #include "sim/report.h"
 #include "sim/sched.h"
 #include "sim/trace.h"
@@ -107,6 +109,8 @@ SimTask *sim_task_create(SimWorld *w, const char *name, SimContextKind ctx,
 	g_ptr_array_add(w->tasks, t);
 	sim__task_set_state(w, t, SIM_TASK_RUNNABLE);
 	sim_trace(w, SIM_TR_TASK_CREATE, 0, NULL, NULL, ctx, t->id);
+	/* A new task starts after everything its creator did. */
+	sim_kcsan_fork(w, t);
 	return t;
 }
 
@@ -154,6 +158,7 @@ void sim_yield(SimWorld *w)
 	SimTask *t = sim__current;
 
 	g_assert(t && t->world == w);
+	sim__step_point(w);
 	w->steps++;
 	if (G_UNLIKELY(w->steps >= w->limits.max_steps)) {
 		w->end = SIM_END_STEP_LIMIT;

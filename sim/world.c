@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "sim/kcsan.h"
 #include "sim/sched.h"
 #include "sim/world.h"
 
@@ -108,7 +109,11 @@ uint64_t sim_event_at(SimWorld *w, SimTime when, SimEventFn fn, void *arg,
 {
 	if (when < w->now)
 		when = w->now;
-	return sim_event_queue_push(&w->events, when, fn, arg, arg2);
+	uint64_t seq = sim_event_queue_push(&w->events, when, fn, arg, arg2);
+
+	/* The event happens after whatever queued it (race detector). */
+	sim_kcsan_event_queued(w, seq);
+	return seq;
 }
 
 void sim_event_cancel(SimWorld *w, uint64_t seq)

@@ -37,6 +37,9 @@ typedef struct SimModel {
 typedef struct {
 	uint64_t max_steps;
 	SimTime max_time;
+	/* Instrumented accesses in one step before it is a runaway (a soft
+	 * lockup); 0 means SIM_MAX_STEP_ACCESSES (sim/footprint.h). */
+	uint64_t max_step_accesses;
 } SimLimits;
 
 /*
@@ -80,6 +83,9 @@ typedef enum {
 	SIM_EXT_KAPI_EXEC,
 	SIM_EXT_KAPI_MM,
 	SIM_EXT_REPORT,
+	SIM_EXT_KCSAN,			/* race detector (sim/kcsan.c) */
+	SIM_EXT_LIVENESS,		/* progress record (sim/liveness.c) */
+	SIM_EXT_KAPI_NET,		/* RTNL (sim/kapi/rtnl.c) */
 	SIM_EXT_SPARE1,
 	SIM_EXT_SPARE2,
 	SIM_EXT__COUNT
@@ -126,6 +132,14 @@ struct SimWorld {
 
 	/* Memory, trace, verdict. */
 	SimHeap *heap;
+	/*
+	 * Accesses the running step may still make before the KASAN hooks
+	 * take their slow path; refilled at every scheduling point. And the
+	 * footprint recorder of an exhaustive search, NULL otherwise. Next
+	 * to the heap: the hooks read all three. See sim/footprint.h.
+	 */
+	int64_t step_budget;
+	struct SimFootprint *footprint;
 	SimTrace trace;
 	bool trace_on;			/* record every event (else a tail) */
 	bool want_stacks;		/* capture alloc/free stacks */

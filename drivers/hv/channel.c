@@ -464,8 +464,14 @@ int vmbus_open(struct vmbus_channel *newchannel,
 	return err;
 }
 
-/* Stop calling the driver back for this channel. */
-static void vmbus_reset_channel_cb(struct vmbus_channel *channel)
+/*
+ * vmbus_reset_channel_cb - stop calling the driver back for this channel:
+ * wait for a running callback, then clear the callbacks. The close path
+ * calls it; vmbus_onoffer_rescind() calls it too since "Drivers: hv:
+ * vmbus: Reset the channel callback in vmbus_onoffer_rescind()", the
+ * companion of 37c2578c0c40, which is why it is not static.
+ */
+void vmbus_reset_channel_cb(struct vmbus_channel *channel)
 {
 	tasklet_disable(&channel->callback_event);
 	channel->sc_creation_callback = NULL;
@@ -585,4 +591,13 @@ int vmbus_recvpacket(struct vmbus_channel *channel, void *buffer,
 {
 	return hv_ringbuffer_read(channel, buffer, bufferlen,
 				  buffer_actual_len, requestid, false);
+}
+
+/* vmbus_recvpacket_raw - the next packet, descriptor included. */
+int vmbus_recvpacket_raw(struct vmbus_channel *channel, void *buffer,
+			 u32 bufferlen, u32 *buffer_actual_len,
+			 u64 *requestid)
+{
+	return hv_ringbuffer_read(channel, buffer, bufferlen,
+				  buffer_actual_len, requestid, true);
 }

@@ -1,14 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * This file implements VMBus channel management in the shape of v4.19/4.20,
- * before 37c2578c0c40 ("Offload the handling of channels to two
- * workqueues"): offers processed one at a time on hv_vmbus_con, a
- * sub-channel's sc_creation_callback called inline from
- * vmbus_process_offer, rescind polling offer_in_progress and probe_done,
- * and the handlers of the host's answers (OPENCHANNEL_RESULT, GPADL_CREATED,
+ * This file implements VMBus channel management in the shape of v4.19/4.20:
+ * offers processed one at a time on hv_vmbus_con, rescind polling
+ * offer_in_progress and probe_done on the system workqueue, and the
+ * handlers of the host's answers (OPENCHANNEL_RESULT, GPADL_CREATED,
  * GPADL_TORNDOWN, VERSION_RESPONSE), which run in the message tasklet. It
  * sits between the message dispatch of vmbus_drv.c and the channel objects
  * that channel.c opens and closes.
+ *
+ * race: vmbus-rescind-open-deadlock, netvsc-multi-nic-rtnl-deadlock. Both
+ * sides of 37c2578c0c40 ("Drivers: hv: vmbus: Offload the handling of
+ * channels to two workqueues") are here, behind the fix switch
+ * vmbus-offer-workqueues:
+ *  - before it, vmbus_process_offer hands the channel to its driver inline
+ *    in the hv_vmbus_con worker: a sub-channel's sc_creation_callback (which
+ *    opens it and waits, with no timeout, for OPENCHANNEL_RESULT), or a
+ *    primary's device registration (which probes inline for a driver that
+ *    forces synchronous probing, as netvsc does). One offer that blocks
+ *    there blocks every later offer, and keeps offer_in_progress above 0,
+ *    which the rescind handler waits for before it wakes the opener;
+ *  - after it, vmbus_process_offer only does the bookkeeping and queues
+ *    vmbus_add_channel_work on hv_pri_chan (a new primary) or hv_sub_chan
+ *    (a sub-channel); init_vp_index, now run from both queues, takes the
+ *    new bind_channel_to_cpu_lock; and vmbus_onoffer_rescind resets the
+ *    channel callback and wakes the opener (vmbus_rescind_cleanup) before
+ *    it waits for probe_done. The comments at each part say which upstream
+ *    commit it comes from.
  */
 #include <linux/delay.h>
 #include <linux/hyperv.h>
@@ -44,6 +61,14 @@ static const struct {
 
 /* Round robin of primaries over the NUMA nodes (there is one here). */
 static int next_numa_node_id;
+
+/*
+ * race: netvsc-multi-nic-rtnl-deadlock (37c2578c0c40). init_vp_index()
+ * reads and writes next_numa_node_id, hv_numa_map and the primary's
+ * alloced_cpus_in_node; after the fix it runs on hv_pri_chan and
+ * hv_sub_chan at once, so the fix added this lock around it.
+ */
+static DEFINE_SPINLOCK(bind_channel_to_cpu_lock);
 
 static u16 hv_get_dev_type(const struct vmbus_channel *channel)
 {
@@ -143,14 +168,21 @@ void vmbus_free_channels(void)
 /*
  * init_vp_index - pick the CPU that handles @channel's interrupts. A perf
  * primary takes the next CPU of its node not yet taken by a primary; its
- * sub-channels then take the CPUs of the node it has not used yet. The
- * globals are read and written with no lock: offers are serialised on
- * hv_vmbus_con.
+ * sub-channels then take the CPUs of the node it has not used yet.
+ *
+ * race: netvsc-multi-nic-rtnl-deadlock. Before 37c2578c0c40 the globals
+ * are read and written with no lock: offers are serialised on
+ * hv_vmbus_con. After it, primaries and sub-channels are set up on two
+ * workqueues at once and bind_channel_to_cpu_lock serialises this. (The
+ * 4.19.y backport also turned available_mask into an allocated
+ * cpumask_var_t; whether that is part of the same commit is not verified,
+ * and it changes nothing here, so the mask stays on the stack.)
  */
 static void init_vp_index(struct vmbus_channel *channel, u16 dev_type)
 {
 	struct vmbus_channel *primary = channel->primary_channel;
 	bool perf_chn = vmbus_devs[dev_type].perf_device;
+	bool fixed = hvsim_fixed(vmbus_offer_workqueues);
 	cpumask_t available_mask, *alloced_mask;
 	u32 cur_cpu;
 
@@ -161,6 +193,10 @@ static void init_vp_index(struct vmbus_channel *channel, u16 dev_type)
 		channel->target_vp = channel->target_cpu;
 		return;
 	}
+
+	/* race: netvsc-multi-nic-rtnl-deadlock (added by the fix) */
+	if (fixed)
+		spin_lock(&bind_channel_to_cpu_lock);
 
 	if (!primary) {
 		/* One node: the round robin always lands on node 0. */
@@ -195,17 +231,115 @@ static void init_vp_index(struct vmbus_channel *channel, u16 dev_type)
 
 	channel->target_cpu = cur_cpu;
 	channel->target_vp = cur_cpu;
+
+	/* race: netvsc-multi-nic-rtnl-deadlock (added by the fix) */
+	if (fixed)
+		spin_unlock(&bind_channel_to_cpu_lock);
+}
+
+/*
+ * vmbus_add_channel_work - hand a processed offer to its driver: for a
+ * sub-channel, the primary's sc_creation_callback; for a primary, a new
+ * device and driver probe (inline for a driver that probes synchronously).
+ *
+ * race: vmbus-rescind-open-deadlock, netvsc-multi-nic-rtnl-deadlock. Added
+ * by 37c2578c0c40 and only used after it: this is the second half of the
+ * pre-fix vmbus_process_offer, moved onto hv_pri_chan (new primaries) and
+ * hv_sub_chan (sub-channels). A callback or probe that blocks here holds up
+ * only its own queue: hv_vmbus_con keeps processing offers, so
+ * offer_in_progress drops to 0 and a primary's probe waiting for RTNL no
+ * longer stops the sub-channels the RTNL holder waits for. It can run
+ * concurrently for a primary and a sub-channel.
+ */
+static void vmbus_add_channel_work(struct work_struct *work)
+{
+	struct vmbus_channel *newchannel =
+		container_of(work, struct vmbus_channel, add_channel_work);
+	struct vmbus_channel *primary_channel = newchannel->primary_channel;
+	unsigned long flags;
+	u16 dev_type;
+	int ret;
+
+	dev_type = hv_get_dev_type(newchannel);
+
+	init_vp_index(newchannel, dev_type);
+
+	/* "Offer processed; may be opened" — not "opened". */
+	newchannel->state = CHANNEL_OPEN_STATE;
+
+	if (primary_channel != NULL) {
+		/* newchannel is a sub-channel. */
+		sim_point("vmbus.add_sc_callback");
+		if (primary_channel->sc_creation_callback != NULL)
+			primary_channel->sc_creation_callback(newchannel);
+
+		newchannel->probe_done = true;
+		return;
+	}
+
+	/* Start the process of binding the primary channel to the driver. */
+	newchannel->device_obj = vmbus_device_create(
+		&newchannel->offermsg.offer.if_type,
+		&newchannel->offermsg.offer.if_instance,
+		newchannel);
+	if (!newchannel->device_obj)
+		goto err_deq_chan;
+
+	newchannel->device_obj->device_id = dev_type;
+
+	/* Binds a driver: its probe may run right here or asynchronously. */
+	sim_point("vmbus.add_primary_register");
+	ret = vmbus_device_register(newchannel->device_obj);
+	if (ret != 0) {
+		pr_err("unable to add child device object (relid %d)\n",
+		       newchannel->offermsg.child_relid);
+		kfree(newchannel->device_obj);
+		goto err_deq_chan;
+	}
+
+	newchannel->probe_done = true;
+	return;
+
+err_deq_chan:
+	mutex_lock(&vmbus_connection.channel_mutex);
+
+	/* We need to set the flag, otherwise vmbus_onoffer_rescind() can be
+	 * blocked. */
+	newchannel->probe_done = true;
+
+	vmbus_channel_unmap_relid(newchannel);
+	if (primary_channel == NULL) {
+		list_del(&newchannel->listentry);
+	} else {
+		spin_lock_irqsave(&primary_channel->lock, flags);
+		list_del(&newchannel->sc_list);
+		primary_channel->num_sc--;
+		spin_unlock_irqrestore(&primary_channel->lock, flags);
+	}
+
+	mutex_unlock(&vmbus_connection.channel_mutex);
+
+	vmbus_release_relid(newchannel->offermsg.child_relid);
+
+	free_channel(newchannel);
 }
 
 /*
  * vmbus_process_offer - decide whether the offer is a new primary or a
- * sub-channel of a known one, pick its CPU, make it openable, then hand it
- * to the driver: for a sub-channel, the primary's sc_creation_callback,
- * called right here in the hv_vmbus_con worker; for a primary, a new
- * device and driver probe.
+ * sub-channel of a known one, then hand it to the driver.
+ *
+ * race: vmbus-rescind-open-deadlock, netvsc-multi-nic-rtnl-deadlock.
+ * Before 37c2578c0c40 it also picks the CPU, makes the channel openable
+ * and hands it to the driver right here, in the hv_vmbus_con worker: for a
+ * sub-channel, the primary's sc_creation_callback; for a primary, a new
+ * device and driver probe. After the fix it only does the bookkeeping
+ * (under channel_mutex, sub-channel linking included) and queues
+ * vmbus_add_channel_work for the rest; it never blocks.
  */
 static void vmbus_process_offer(struct vmbus_channel *newchannel)
 {
+	bool fixed = hvsim_fixed(vmbus_offer_workqueues);
+	struct workqueue_struct *wq;
 	struct vmbus_channel *channel;
 	bool fnew = true;
 	unsigned long flags;
@@ -227,11 +361,60 @@ static void vmbus_process_offer(struct vmbus_channel *newchannel)
 		}
 	}
 
-	if (fnew)
+	if (fnew) {
 		list_add_tail(&newchannel->listentry,
 			      &vmbus_connection.chn_list);
+	} else if (fixed) {
+		/*
+		 * race: vmbus-rescind-open-deadlock (37c2578c0c40): a
+		 * sub-channel is linked here, under channel_mutex; a second
+		 * primary of the same instance is a host bug.
+		 */
+		if (newchannel->offermsg.offer.sub_channel_index == 0) {
+			mutex_unlock(&vmbus_connection.channel_mutex);
+			/* Not free_channel(): nothing of it was set up. */
+			tasklet_kill(&newchannel->callback_event);
+			kfree(newchannel);
+			WARN_ON_ONCE(1);
+			return;
+		}
+		newchannel->primary_channel = channel;
+		spin_lock_irqsave(&channel->lock, flags);
+		list_add_tail(&newchannel->sc_list, &channel->sc_list);
+		channel->num_sc++;
+		spin_unlock_irqrestore(&channel->lock, flags);
+	}
+
+	/*
+	 * race: vmbus-rescind-open-deadlock. After the fix the channel is
+	 * found by its relid as soon as it is on the lists, as v4.19's
+	 * relid2channel(), which walks them, finds it: a rescind that passes
+	 * the offer_in_progress wait must see it.
+	 */
+	if (fixed)
+		vmbus_channel_map_relid(newchannel);
 
 	mutex_unlock(&vmbus_connection.channel_mutex);
+
+	if (fixed) {
+		/*
+		 * race: vmbus-rescind-open-deadlock,
+		 * netvsc-multi-nic-rtnl-deadlock (37c2578c0c40). Never call
+		 * the driver from here: sc_creation_callback -> vmbus_open()
+		 * may never get OPENCHANNEL_RESULT (the host may rescind at
+		 * any time), and vmbus_onoffer_rescind() cannot wake it while
+		 * offer_in_progress is not 0; the same holds for a primary
+		 * probed synchronously. And primaries and sub-channels depend
+		 * on each other (netvsc: NIC1's subchan_work holds RTNL and
+		 * waits for its sub-channels, NIC2's probe waits for RTNL), so
+		 * they get separate queues.
+		 */
+		INIT_WORK(&newchannel->add_channel_work, vmbus_add_channel_work);
+		wq = fnew ? vmbus_connection.handle_primary_chan_wq :
+			    vmbus_connection.handle_sub_chan_wq;
+		queue_work(wq, &newchannel->add_channel_work);
+		return;
+	}
 
 	if (!fnew) {
 		/* Same class and instance: a sub-channel, or a duplicate. */
@@ -263,6 +446,12 @@ static void vmbus_process_offer(struct vmbus_channel *newchannel)
 		 * race: storvsc-subchannel-race. The driver's callback runs
 		 * inline; with pre-fix storvsc it may race with the driver's
 		 * own path #2 through vmbus_are_subchannels_present().
+		 *
+		 * race: vmbus-rescind-open-deadlock. And it runs in the
+		 * hv_vmbus_con worker: if the open it makes never gets an
+		 * answer, no later offer is processed, offer_in_progress
+		 * stays above 0, and the rescind that would wake the opener
+		 * waits for it forever.
 		 */
 		sim_point("vmbus.sc_callback");
 		if (channel->sc_creation_callback != NULL)
@@ -280,7 +469,12 @@ static void vmbus_process_offer(struct vmbus_channel *newchannel)
 
 	newchannel->device_obj->device_id = dev_type;
 
-	/* Binds a driver: its probe may run right here or asynchronously. */
+	/*
+	 * Binds a driver: its probe may run right here or asynchronously.
+	 * race: netvsc-multi-nic-rtnl-deadlock. A synchronous probe (netvsc)
+	 * runs in the hv_vmbus_con worker: while it waits for RTNL, the
+	 * sub-channel offers of the NIC that holds RTNL wait behind it.
+	 */
 	ret = vmbus_device_register(newchannel->device_obj);
 	if (ret != 0) {
 		pr_err("unable to add child device object (relid %d)\n",
@@ -361,12 +555,25 @@ static void vmbus_rescind_cleanup(struct vmbus_channel *channel)
 }
 
 /*
- * RESCIND_CHANNELOFFER, on system_wq, as before 37c2578c0c40: wait for
- * every offer in flight, then for the channel's offer handling, and only
- * then clean up.
+ * RESCIND_CHANNELOFFER, on system_wq: wait until no offer is in flight
+ * (the rescind may have overtaken its offer's work item), look the channel
+ * up, wait until its offer handling has ended, then let the driver or the
+ * device core remove it. Every wait is an msleep(1) poll with no timeout.
+ *
+ * race: vmbus-rescind-open-deadlock. Before 37c2578c0c40 (and its
+ * companion) the opener of the channel is woken (vmbus_rescind_cleanup)
+ * only after both polls. But an open waiting for an OPENCHANNEL_RESULT
+ * that the host, having rescinded the channel, will never send, is itself
+ * offer handling: probe_done stays false, and as it blocks the
+ * hv_vmbus_con worker, the offers queued behind it keep offer_in_progress
+ * above 0. The rescind polls forever and the opener waits forever.
+ * After the fix the open waits in hv_sub_chan (or hv_pri_chan), so the
+ * first poll ends; then the channel callback is reset and the opener woken
+ * before the probe_done poll, so the second ends too.
  */
 static void vmbus_onoffer_rescind(struct vmbus_channel_message_header *hdr)
 {
+	bool fixed = hvsim_fixed(vmbus_offer_workqueues);
 	struct vmbus_channel_rescind_offer *rescind;
 	struct vmbus_channel *channel;
 	struct device *dev;
@@ -374,6 +581,10 @@ static void vmbus_onoffer_rescind(struct vmbus_channel_message_header *hdr)
 
 	rescind = (struct vmbus_channel_rescind_offer *)hdr;
 
+	sim_point("vmbus.rescind");
+
+	/* The offer and its rescind come in order, but are handled on two
+	 * workqueues: wait until the offer is discoverable. */
 	while (atomic_read(&vmbus_connection.offer_in_progress) != 0)
 		msleep(1);
 
@@ -386,6 +597,30 @@ static void vmbus_onoffer_rescind(struct vmbus_channel_message_header *hdr)
 		return;
 	}
 
+	if (fixed) {
+		/*
+		 * race: vmbus-rescind-open-deadlock. From the companion of
+		 * 37c2578c0c40, "Drivers: hv: vmbus: Reset the channel
+		 * callback in vmbus_onoffer_rescind()": no callback may run
+		 * once channel->rescind is set.
+		 */
+		vmbus_reset_channel_cb(channel);
+
+		/*
+		 * race: vmbus-rescind-open-deadlock. Wake the opener before
+		 * waiting for probe_done, which its open holds back. The move
+		 * of this call ahead of the poll is in the post-fix code
+		 * (the 4.19.y backport, and 5.x); whether it comes from
+		 * 37c2578c0c40 itself or from its companion is not verified
+		 * (the channel_mgmt.c hunk of 37c2578c0c40 was not seen). The
+		 * post-fix variant needs it: with a single sub-channel,
+		 * offer_in_progress is 0 but probe_done would never be set.
+		 */
+		sim_point("vmbus.rescind_cleanup");
+		vmbus_rescind_cleanup(channel);
+	}
+
+	/* Now wait for offer handling to complete. */
 	while (READ_ONCE(channel->probe_done) == false)
 		msleep(1);
 
@@ -398,7 +633,9 @@ static void vmbus_onoffer_rescind(struct vmbus_channel_message_header *hdr)
 	is_sub = channel->primary_channel != NULL;
 
 	if (channel->device_obj) {
-		vmbus_rescind_cleanup(channel);
+		/* race: vmbus-rescind-open-deadlock (before the fix: here) */
+		if (!fixed)
+			vmbus_rescind_cleanup(channel);
 		if (channel->chn_rescind_callback) {
 			channel->chn_rescind_callback(channel);
 			return;
@@ -411,8 +648,15 @@ static void vmbus_onoffer_rescind(struct vmbus_channel_message_header *hdr)
 	}
 
 	if (is_sub) {
+		/*
+		 * A sub-channel: the driver closes its sub-channels before
+		 * its primary (vmbus_close), so only one that is not open is
+		 * removed here; an open one is left to that close path.
+		 */
 		mutex_lock(&vmbus_connection.channel_mutex);
-		vmbus_rescind_cleanup(channel);
+		/* race: vmbus-rescind-open-deadlock (before the fix: here) */
+		if (!fixed)
+			vmbus_rescind_cleanup(channel);
 		if (channel->state == CHANNEL_OPEN_STATE) {
 			/* Not open: nobody else will clean it up. */
 			hv_process_channel_removal(channel);

@@ -5,6 +5,10 @@
  * messages, signalling a channel's host side, and the relid to channel
  * map. It sits between the rest of drivers/hv/ and the hypercall-like
  * calls of models/vmbus_host.h.
+ *
+ * race: vmbus-rescind-open-deadlock, netvsc-multi-nic-rtnl-deadlock.
+ * vmbus_connect() and vmbus_disconnect() also create and destroy the two
+ * workqueues of 37c2578c0c40 when vmbus-offer-workqueues is on.
  */
 #include <linux/delay.h>
 #include <linux/hyperv.h>
@@ -14,6 +18,8 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
+
+#include <hvsim/driver.h>
 
 #include "hyperv_vmbus.h"
 
@@ -96,6 +102,27 @@ int vmbus_connect(void)
 		goto cleanup;
 	}
 
+	/*
+	 * race: vmbus-rescind-open-deadlock, netvsc-multi-nic-rtnl-deadlock.
+	 * 37c2578c0c40: new primaries and new sub-channels are handed to
+	 * their drivers on two more serial queues of their own.
+	 */
+	if (hvsim_fixed(vmbus_offer_workqueues)) {
+		vmbus_connection.handle_primary_chan_wq =
+			create_workqueue("hv_pri_chan");
+		if (!vmbus_connection.handle_primary_chan_wq) {
+			ret = -ENOMEM;
+			goto cleanup;
+		}
+
+		vmbus_connection.handle_sub_chan_wq =
+			create_workqueue("hv_sub_chan");
+		if (!vmbus_connection.handle_sub_chan_wq) {
+			ret = -ENOMEM;
+			goto cleanup;
+		}
+	}
+
 	INIT_LIST_HEAD(&vmbus_connection.chn_msg_list);
 	spin_lock_init(&vmbus_connection.channelmsg_lock);
 
@@ -146,6 +173,17 @@ void vmbus_disconnect(void)
 	if (vmbus_connection.work_queue) {
 		destroy_workqueue(vmbus_connection.work_queue);
 		vmbus_connection.work_queue = NULL;
+	}
+
+	/* race: vmbus-rescind-open-deadlock (37c2578c0c40); NULL before. */
+	if (vmbus_connection.handle_primary_chan_wq) {
+		destroy_workqueue(vmbus_connection.handle_primary_chan_wq);
+		vmbus_connection.handle_primary_chan_wq = NULL;
+	}
+
+	if (vmbus_connection.handle_sub_chan_wq) {
+		destroy_workqueue(vmbus_connection.handle_sub_chan_wq);
+		vmbus_connection.handle_sub_chan_wq = NULL;
 	}
 }
 

@@ -76,6 +76,16 @@ struct vmbus_connection {
 
 	/* "hv_vmbus_con": offers and other blocking messages, in order. */
 	struct workqueue_struct *work_queue;
+
+	/*
+	 * race: vmbus-rescind-open-deadlock, netvsc-multi-nic-rtnl-deadlock.
+	 * After 37c2578c0c40 (vmbus-offer-workqueues): "hv_pri_chan" and
+	 * "hv_sub_chan", where vmbus_add_channel_work hands new primaries
+	 * and sub-channels to their drivers, so hv_vmbus_con never blocks.
+	 * NULL before the fix.
+	 */
+	struct workqueue_struct *handle_primary_chan_wq;
+	struct workqueue_struct *handle_sub_chan_wq;
 };
 
 extern struct vmbus_connection vmbus_connection;

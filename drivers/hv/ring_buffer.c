@@ -26,6 +26,8 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include <hvsim/driver.h>
+
 #include "hyperv_vmbus.h"
 
 int hv_ringbuffer_init(struct hv_ring_buffer_info *ring_info,
@@ -64,12 +66,33 @@ int hv_ringbuffer_init(struct hv_ring_buffer_info *ring_info,
 }
 
 /*
- * As in 4.x: only the mapping goes, and the pointer is kept. A second
- * cleanup of the same ring is a vunmap of an area that no longer exists.
+ * As in 4.x and 5.0: only the mapping goes, and the pointer is kept. A
+ * second cleanup of the same ring is a vunmap of an area that no longer
+ * exists ("Trying to vfree() nonexistent vm area").
+ *
+ * race: vmbus-rescind-open-deadlock. Since ae6935ed7d42 a vmbus_open()
+ * that fails after mapping the rings cleans them up twice: in
+ * __vmbus_open's error path and again in vmbus_free_ring(). That is the
+ * path every open takes once the host has rescinded the channel, which
+ * 37c2578c0c40 made reachable: the opener is woken with -ENODEV instead
+ * of waiting forever. The mainline kernels that have 37c2578c0c40 before
+ * v5.1 (it landed after v4.20-rc4; the tag is not verified) still have
+ * this double cleanup and warn there; the first one in which a rescinded
+ * open returns cleanly is v5.1, whose hv_ringbuffer_cleanup() forgets the
+ * mapping (Kimberly Brown's "Drivers: hv: vmbus: Fix race condition with
+ * new ring_buffer_info mutex", merged for v5.1-rc; its hash not checked;
+ * the mutex itself guards sysfs readers the simulator does not have and
+ * is left out). The 4.19.y backport of 37c2578c0c40 never cleans up twice:
+ * its vmbus_open() predates ae6935ed7d42. The
+ * post-fix variant of vmbus-offer-workqueues models that kernel, so it
+ * takes this hunk too; with the switch off (the pre-fix variant, and the
+ * storvsc-subchannel-race scenario, a v4.20 kernel) the pointer is kept.
  */
 void hv_ringbuffer_cleanup(struct hv_ring_buffer_info *ring_info)
 {
 	vunmap(ring_info->ring_buffer);
+	if (hvsim_fixed(vmbus_offer_workqueues))
+		ring_info->ring_buffer = NULL;
 }
 
 /* Copy into the data area at @start, wrapping at its end. */

@@ -16,6 +16,7 @@
 #include "sim/world.h"
 #include "sim/kapi/exec.h"
 #include "sim/kapi/kapi.h"
+#include "sim/kcsan.h"
 
 #include <linux/async.h>
 #include <linux/workqueue.h>
@@ -39,6 +40,7 @@ static noinline void async_run_entry_fn(struct work_struct *work)
 	SimKapiExec *ex = sim__kapi_exec(w);
 
 	entry->func(entry->data, entry->cookie);
+	sim_kcsan_release(w, &ex->async_next_cookie);
 	g_ptr_array_remove(ex->async_pending, entry);
 	g_free(entry);
 	if (ex->async_waiters)
@@ -93,5 +95,6 @@ void sim_kapi_async_synchronize_cookie(async_cookie_t cookie,
 			  &ex->async_next_cookie, "async_synchronize_full",
 			  site->func, 0);
 	ex->async_waiters--;
+	sim_kcsan_acquire(w, &ex->async_next_cookie);
 	sim_yield(w);
 }

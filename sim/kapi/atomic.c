@@ -11,6 +11,7 @@
  * with -fno-strict-overflow); it is done in unsigned to stay defined C.
  */
 #include "sim/kapi/kapi.h"
+#include "sim/kcsan.h"
 
 #include <linux/atomic.h>
 #include <linux/bitops.h>
@@ -72,6 +73,7 @@ int sim_kapi_atomic(atomic_t *v, enum sim_atomic_op op, int a, int b,
 	default:
 		g_assert_not_reached();
 	}
+	sim_kcsan_atomic(w, v, site->expr);
 	sim_trace(w, SIM_TR_ATOMIC, atomic_id(w, v), site->expr, site->func,
 		  v->counter, 0);
 	return ret;
@@ -102,6 +104,7 @@ int sim_kapi_bitop(unsigned long nr, volatile unsigned long *addr,
 	default:
 		g_assert_not_reached();
 	}
+	sim_kcsan_atomic(w, (const void *)word, site->expr);
 	sim_trace(w, SIM_TR_ATOMIC, 0, site->expr, site->func, old, 0);
 	return old;
 }

@@ -14,6 +14,8 @@
 #include <limits.h>
 
 #include "sim/kapi/kapi.h"
+#include "sim/liveness.h"
+#include "sim/kcsan.h"
 
 #include <linux/completion.h>
 
@@ -93,6 +95,9 @@ void sim_kapi_complete(struct completion *x, bool all,
 	sim_yield(w);
 	SIM_KAPI_CHECK(w, x, true);
 	completion_prepare(w, x, site);
+	sim_kcsan_release(w, x);
+	/* Evidence for the wait-for graph: who signals this completion. */
+	sim__liveness_note_signal(w, t, x);
 	if (all) {
 		x->done = UINT_MAX;
 		sim_trace(w, SIM_TR_COMPLETE, x->__sim_id, x->__sim_name,
@@ -148,6 +153,7 @@ long sim_kapi_wait_for_completion(struct completion *x, long timeout,
 		/* Woken: the completion may have been freed meanwhile. */
 		SIM_KAPI_CHECK(w, x, true);
 	}
+	sim_kcsan_acquire(w, x);
 	if (x->done != UINT_MAX)
 		x->done--;
 	return forever ? MAX_SCHEDULE_TIMEOUT : jiffies_left(w, deadline);
@@ -164,6 +170,7 @@ bool sim_kapi_try_wait_for_completion(struct completion *x,
 	completion_prepare(w, x, site);
 	if (!x->done)
 		return false;
+	sim_kcsan_acquire(w, x);
 	if (x->done != UINT_MAX)
 		x->done--;
 	return true;

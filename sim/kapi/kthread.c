@@ -21,6 +21,7 @@
 #include "sim/world.h"
 #include "sim/kapi/exec.h"
 #include "sim/kapi/kapi.h"
+#include "sim/kcsan.h"
 
 #include <linux/kthread.h>
 #include <linux/sched.h>
@@ -93,6 +94,7 @@ void sim_kapi_schedule(const struct sim_kapi_site *site)
 	st = untimed_state(ts->__state);
 	while (ts->__state != TASK_RUNNING)
 		sim_block(w, st, SIM_WAIT_OTHER, ts, "schedule", site->func, 0);
+	sim_kcsan_acquire(w, ts);
 }
 
 /* Jiffies left until @deadline, rounded up. */
@@ -133,6 +135,7 @@ long sim_kapi_schedule_timeout(long timeout, const struct sim_kapi_site *site)
 		sim_block(w, SIM_TASK_SLEEPING, SIM_WAIT_OTHER, ts,
 			  "schedule_timeout", site->func, deadline - sim_now(w));
 	ts->__state = TASK_RUNNING;
+	sim_kcsan_acquire(w, ts);
 	return jiffies_left(w, deadline);
 }
 
@@ -163,6 +166,7 @@ int sim_kapi_wake_up_process(struct task_struct *p)
 	if (p->sim_kthread && !p->sim_started)
 		p->sim_started = true;
 	p->__state = TASK_RUNNING;
+	sim_kcsan_release(w, p);
 	if (wakeable(t, p)) {
 		sim_wake(w, t);
 		woke = true;
@@ -191,10 +195,12 @@ static noinline void kthread(void *arg)
 	while (!ts->sim_started && !ts->sim_should_stop)
 		sim_block(w, SIM_TASK_IDLE, SIM_WAIT_OTHER, ts, "kthread",
 			  "kthread", 0);
+	sim_kcsan_acquire(w, ts);
 	if (!ts->sim_should_stop)
 		ts->sim_result = ts->sim_threadfn(ts->sim_data);
 	else
 		ts->sim_result = -EINTR;
+	sim_kcsan_release(w, &ts->sim_result);
 	ts->sim_exited = true;
 	sim_wake_all(w, &ts->sim_result);
 }
@@ -217,6 +223,7 @@ struct task_struct *sim_kapi_kthread_create(int (*threadfn)(void *data),
 	name = g_strdup_vprintf(namefmt, ap);
 	va_end(ap);
 	t = sim_task_create(w, name, SIM_CTX_PROCESS, cur->cpu, kthread, ex);
+	sim_kcsan_fork(w, t);
 	g_free(name);
 	ts = sim__kapi_task_struct(ex, t);
 	ts->flags |= PF_KTHREAD;
@@ -246,6 +253,7 @@ int sim_kapi_kthread_stop(struct task_struct *k,
 	while (!k->sim_exited)
 		sim_block(w, SIM_TASK_BLOCKED, SIM_WAIT_COMPLETION,
 			  &k->sim_result, "&kthread->exited", site->func, 0);
+	sim_kcsan_acquire(w, &k->sim_result);
 	return k->sim_result;
 }
 

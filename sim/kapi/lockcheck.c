@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "sim/kapi/kapi.h"
+#include "sim/lockdep.h"
 
 /* -------------------------------------------------------------- basics -- */
 
@@ -177,12 +178,19 @@ void sim__kapi_map_init(SimWorld *w, struct lockdep_map *map,
 	if (!keep_id) {
 		map->__sim_id = sim_obj_id(w);
 		map->__sim_serial = w->run_serial;
+	} else {
+		/* Same object id, maybe another name: lockdep's class cache. */
+		sim__lockdep_map_renamed(w, map);
 	}
 }
 
 void sim_kapi_lockdep_set_name(struct lockdep_map *map, const char *name)
 {
+	SimWorld *w = sim_current_world();
+
 	map->name = name;
+	if (w && map->__sim_id && map->__sim_serial == w->run_serial)
+		sim__lockdep_map_renamed(w, map);
 }
 
 /* Usage bits per irq kind: bit 0 "taken with it enabled", bit 1 "taken in
@@ -229,6 +237,17 @@ static int wait_type(const struct lockdep_map *map)
 	default:
 		return 0;
 	}
+}
+
+void sim__kapi_lock_usage(const struct lockdep_map *map, const SimTask *t,
+			  char out[24])
+{
+	struct lockdep_map m = *map;
+
+	if (t)
+		map_note_usage(&m, t);
+	g_snprintf(out, 24, "{%c.%c.}-{%d:%d}", usage_char(m.__sim_usage[0]),
+		   usage_char(m.__sim_usage[1]), wait_type(&m), wait_type(&m));
 }
 
 char *sim__kapi_lock_line(const struct lockdep_map *map, const char *func)

@@ -12,6 +12,8 @@
  * exploration strategies can vary.
  */
 #include "sim/kapi/kapi.h"
+#include "sim/lockdep.h"
+#include "sim/kcsan.h"
 
 #include <linux/mutex.h>
 
@@ -50,6 +52,8 @@ void sim_kapi_mutex_lock(struct mutex *lock, const struct sim_kapi_site *site)
 	idx = sim__kapi_held_find(t, &lock->dep_map);
 	if (G_UNLIKELY(idx >= 0))
 		sim__kapi_report_recursive(w, t, &lock->dep_map, idx, site);
+	/* lockdep: the dependency exists at the attempt, taken or not. */
+	sim__lockdep_acquire(w, t, &lock->dep_map, site->func);
 	while (lock->owner) {
 		sim_trace(w, SIM_TR_LOCK_CONTEND, lock->dep_map.__sim_id,
 			  lock->dep_map.name, site->func, 0, lock->owner->id);
@@ -60,6 +64,7 @@ void sim_kapi_mutex_lock(struct mutex *lock, const struct sim_kapi_site *site)
 	}
 	lock->owner = t;
 	sim__kapi_held_push(w, t, &lock->dep_map, site->func);
+	sim_kcsan_acquire(w, &lock->dep_map);
 	sim_trace(w, SIM_TR_LOCK, lock->dep_map.__sim_id, lock->dep_map.name,
 		  site->func, 0, 0);
 }
@@ -79,6 +84,7 @@ int sim_kapi_mutex_trylock(struct mutex *lock, const struct sim_kapi_site *site)
 	}
 	lock->owner = t;
 	sim__kapi_held_push(w, t, &lock->dep_map, site->func);
+	sim_kcsan_acquire(w, &lock->dep_map);
 	sim_trace(w, SIM_TR_LOCK, lock->dep_map.__sim_id, lock->dep_map.name,
 		  site->func, 1, 0);
 	return 1;
@@ -108,5 +114,6 @@ void sim_kapi_mutex_unlock(struct mutex *lock, const struct sim_kapi_site *site)
 	lock->owner = NULL;
 	sim_trace(w, SIM_TR_UNLOCK, lock->dep_map.__sim_id, lock->dep_map.name,
 		  site->func, 0, 0);
+	sim_kcsan_release(w, &lock->dep_map);
 	sim_wake_all(w, &lock->dep_map);
 }

@@ -9,7 +9,11 @@
  * The trace keeps the format string, not the formatted text: trace events
  * may only hold strings that outlive the world, and formatting costs time
  * the explorer would pay on every execution. The console keeps the
- * formatted lines for the CLI and for tests, bounded in size.
+ * formatted lines for the CLI and for tests, bounded in size, when the
+ * world records the full trace (w->trace_on): an explorer, which keeps
+ * only the trace's tail and prints nothing of most executions, skips the
+ * formatting (about 3% of an execution of the storvsc scenario); the run
+ * it prints a report from has the full trace, and the console with it.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -22,9 +26,13 @@
 
 void sim__kapi_console_vprintf(SimWorld *w, const char *fmt, va_list ap)
 {
-	SimKapiSync *sync = sim__kapi_sync(w);
-	GString *c = sync->console;
+	SimKapiSync *sync;
+	GString *c;
 
+	if (!w->trace_on)
+		return;
+	sync = sim__kapi_sync(w);
+	c = sync->console;
 	if (sync->console_full)
 		return;
 	if (c->len >= CONSOLE_MAX) {

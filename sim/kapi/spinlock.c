@@ -17,6 +17,8 @@
  * a third task took the re-initialised lock in between).
  */
 #include "sim/kapi/kapi.h"
+#include "sim/lockdep.h"
+#include "sim/kcsan.h"
 
 #include <linux/spinlock.h>
 
@@ -147,6 +149,7 @@ SIM_KAPI_INLINE void take(SimWorld *w, SimTask *t, spinlock_t *lock,
 	lock->owner = t;
 	lock->owner_cpu = t->cpu;
 	sim__kapi_held_push(w, t, &lock->dep_map, site->func);
+	sim_kcsan_acquire(w, &lock->dep_map);
 	sim_trace(w, SIM_TR_LOCK, lock->dep_map.__sim_id, lock->dep_map.name,
 		  site->func, trylock, 0);
 }
@@ -166,6 +169,8 @@ unsigned long sim_kapi_spin_lock(spinlock_t *lock, enum sim_spin_mode mode,
 	idx = sim__kapi_held_find(t, &lock->dep_map);
 	if (G_UNLIKELY(idx >= 0))
 		sim__kapi_report_recursive(w, t, &lock->dep_map, idx, site);
+	/* lockdep: the dependency exists at the attempt, taken or not. */
+	sim__lockdep_acquire(w, t, &lock->dep_map, site->func);
 	/* Spinning: blocked, although atomic, until the holder unlocks. */
 	while (lock->locked) {
 		sim_trace(w, SIM_TR_LOCK_CONTEND, lock->dep_map.__sim_id,
@@ -229,6 +234,7 @@ void sim_kapi_spin_unlock(spinlock_t *lock, enum sim_spin_mode mode,
 	lock->locked = 0;
 	lock->owner = NULL;
 	lock->owner_cpu = -1;
+	sim_kcsan_release(w, &lock->dep_map);
 	leave_atomic(t, mode, flags);
 	sim_trace(w, SIM_TR_UNLOCK, lock->dep_map.__sim_id, lock->dep_map.name,
 		  site->func, 0, 0);

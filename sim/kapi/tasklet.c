@@ -19,6 +19,7 @@
 #include "sim/world.h"
 #include "sim/kapi/exec.h"
 #include "sim/kapi/kapi.h"
+#include "sim/kcsan.h"
 
 #include <linux/interrupt.h>
 
@@ -33,12 +34,14 @@ static noinline void tasklet_action_common(SimWorld *w, SimTask *self,
 		       (uintptr_t)__builtin_return_address(0));
 	t->state |= RUN_BIT;
 	t->state &= ~SCHED_BIT;
+	sim_kcsan_acquire(w, t);
 	self->ctx = SIM_CTX_SOFTIRQ;
 	if (t->use_callback)
 		t->callback(t);
 	else
 		t->func(t->data);
 	self->ctx = SIM_CTX_PROCESS;
+	sim_kcsan_release(w, t);
 	/* tasklet_unlock(): the function may have freed its tasklet. */
 	sim_heap_check(w, (uintptr_t)&t->state, sizeof(t->state), true,
 		       (uintptr_t)__builtin_return_address(0));
@@ -150,6 +153,7 @@ static void tasklet_schedule_common(SimWorld *w, struct tasklet_struct *t,
 	}
 	if (!t->sim_id)
 		t->sim_id = sim_obj_id(w);
+	sim_kcsan_release(w, t);
 	if (!(t->state & SCHED_BIT)) {
 		t->state |= SCHED_BIT;
 		if (task->wait_obj == t && t->count.counter == 0)
@@ -189,6 +193,7 @@ SIM_KAPI_INLINE void tasklet_wait(SimWorld *w, struct tasklet_struct *t,
 				  &t->state, t->sim_name ? t->sim_name :
 				  "tasklet", site->func, 0);
 	}
+	sim_kcsan_acquire(w, t);
 }
 
 void sim_kapi_tasklet_kill(struct tasklet_struct *t,

@@ -11,6 +11,8 @@
  * blocked on the head.
  */
 #include "sim/kapi/kapi.h"
+#include "sim/liveness.h"
+#include "sim/kcsan.h"
 
 #include <linux/wait.h>
 
@@ -53,6 +55,9 @@ int sim_kapi_wake_up(wait_queue_head_t *wq, const struct sim_kapi_site *site)
 	sim_yield(w);
 	SIM_KAPI_CHECK(w, wq, false);
 	waitq_prepare(w, wq, site);
+	sim_kcsan_release(w, wq);
+	/* Evidence for the wait-for graph: who wakes this queue. */
+	sim__liveness_note_signal(w, t, wq);
 	for (i = 1; i <= n && !first; i++) {
 		SimTask *o = sim_task_by_id(w, i);
 
@@ -119,6 +124,7 @@ bool sim_kapi_wait_block(wait_queue_head_t *wq, uint64_t deadline,
 	SimTask *t = sim__kapi_task("wait_event");
 	SimWorld *w = t->world;
 	SimTime left = 0;
+	bool woken;
 
 	SIM_KAPI_CHECK(w, wq, false);
 	waitq_prepare(w, wq, site);
@@ -127,8 +133,10 @@ bool sim_kapi_wait_block(wait_queue_head_t *wq, uint64_t deadline,
 			return false;
 		left = deadline - w->now;
 	}
-	return sim_block(w, SIM_TASK_BLOCKED, SIM_WAIT_EVENT, wq,
-			 wq->__sim_name, site->func, left);
+	woken = sim_block(w, SIM_TASK_BLOCKED, SIM_WAIT_EVENT, wq,
+			  wq->__sim_name, site->func, left);
+	sim_kcsan_acquire(w, wq);
+	return woken;
 }
 
 long sim_kapi_wait_left(uint64_t deadline)

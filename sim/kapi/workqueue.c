@@ -41,6 +41,8 @@
 #include "sim/world.h"
 #include "sim/kapi/exec.h"
 #include "sim/kapi/kapi.h"
+#include "sim/lockdep.h"
+#include "sim/kcsan.h"
 
 #define WQ_NAME_LEN	32
 
@@ -296,7 +298,14 @@ static noinline void process_one_work(SimWorker *wk, struct work_struct *work)
 	t->wq_name = sd->name;
 	t->work_func = work->sim_report_func ? work->sim_report_func : fname;
 	sim_trace(w, SIM_TR_WORK_START, id, fname, sd->name, 0, 0);
+	sim_kcsan_acquire(w, work);
+	/* lockdep: the worker holds the workqueue's and the item's
+	 * pseudo-locks while the function runs, as process_one_work does. */
+	sim__lockdep_work_begin(w, t, sd->lock_name, sd->id,
+				work->sim_lock_name, id, __func__);
 	fn(work);
+	sim__lockdep_work_end(w, t);
+	sim_kcsan_work_end(w, work, sd);
 	sim_trace(w, SIM_TR_WORK_END, id, fname, sd->name, 0, 0);
 	t->wq_name = NULL;
 	t->work_func = NULL;
@@ -603,6 +612,7 @@ bool sim_kapi_queue_work_on(int cpu, struct workqueue_struct *wq,
 
 	sim_heap_check(w, (uintptr_t)work, sizeof(*work), true,
 		       (uintptr_t)__builtin_return_address(0));
+	sim_kcsan_release(w, work);
 	if (!(work->data & WORK_STRUCT_PENDING)) {
 		work->data |= WORK_STRUCT_PENDING;
 		sim__kapi_queue_work(w, cpu, wq, work, site);

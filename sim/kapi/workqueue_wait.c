@@ -23,6 +23,8 @@
 #include "sim/world.h"
 #include "sim/kapi/exec.h"
 #include "sim/kapi/kapi.h"
+#include "sim/lockdep.h"
+#include "sim/kcsan.h"
 
 /* ------------------------------------------------------- delayed work -- */
 
@@ -80,6 +82,7 @@ bool sim_kapi_queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
 
 	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), true,
 		       (uintptr_t)__builtin_return_address(0));
+	sim_kcsan_release(w, &dwork->work);
 	if (!(dwork->work.data & WORK_STRUCT_PENDING)) {
 		dwork->work.data |= WORK_STRUCT_PENDING;
 		__queue_delayed_work(w, cpu, wq, dwork, delay, site);
@@ -135,6 +138,7 @@ bool sim_kapi_mod_delayed_work_on(int cpu, struct workqueue_struct *wq,
 
 	sim_heap_check(w, (uintptr_t)dwork, sizeof(*dwork), true,
 		       (uintptr_t)__builtin_return_address(0));
+	sim_kcsan_release(w, &dwork->work);
 	was_pending = grab_pending(w, &dwork->work, dwork);
 	dwork->work.data |= WORK_STRUCT_PENDING;
 	__queue_delayed_work(w, cpu, wq, dwork, delay, site);
@@ -153,6 +157,7 @@ SIM_KAPI_INLINE void wait_instance(SimWorld *w, SimWq *sd, const struct work_str
 		sim_block(w, SIM_TASK_BLOCKED, SIM_WAIT_WORK, work, name,
 			  site->func, 0);
 	sd->nr_work_flushers--;
+	sim_kcsan_acquire(w, work);
 }
 
 /* The instance of @work pending or running now, as (workqueue, seq). */
@@ -163,6 +168,7 @@ static bool find_instance(SimWorld *w, const struct work_struct *work,
 	SimPwq *pwq = NULL;
 	SimWorker *wk;
 
+	sim_kcsan_acquire(w, work);	/* the kernel looks under pool->lock */
 	if (work->data & WORK_STRUCT_PENDING)
 		pwq = sim__kapi_live_pwq_of(ex, work);
 	if (pwq) {
@@ -187,8 +193,15 @@ SIM_KAPI_INLINE bool __flush_work(SimWorld *w, struct work_struct *work,
 
 	sim_trace(w, SIM_TR_FLUSH, work->sim_id, work->sim_lock_name, site->func,
 		  0, 0);
+	/* lockdep, as __flush_work: the item's pseudo-lock always, and the
+	 * workqueue's when it runs one item at a time. */
+	sim__lockdep_acquire_release(w, sim_current(), work->sim_lock_name,
+				     work->sim_id, site->func);
 	if (!find_instance(w, work, &sd, &seq))
 		return false;
+	if (sd->pwqs[0]->max_active == 1)
+		sim__lockdep_acquire_release(w, sim_current(), sd->lock_name,
+					     sd->id, site->func);
 	wait_instance(w, sd, work, seq, work->sim_lock_name, site);
 	return true;
 }
@@ -233,11 +246,15 @@ SIM_KAPI_INLINE void __flush_workqueue(SimWorld *w, SimWq *sd, const struct sim_
 	uint64_t target = sd->queue_seq;
 
 	sim_trace(w, SIM_TR_FLUSH, sd->id, sd->lock_name, site->func, 0, 0);
+	/* lockdep, as flush_workqueue: the workqueue's pseudo-lock. */
+	sim__lockdep_acquire_release(w, sim_current(), sd->lock_name, sd->id,
+				     site->func);
 	sd->nr_flushers++;
 	while (inflight_upto(sd, target))
 		sim_block(w, SIM_TASK_BLOCKED, SIM_WAIT_WORK, sd, sd->lock_name,
 			  site->func, 0);
 	sd->nr_flushers--;
+	sim_kcsan_acquire(w, sd);
 }
 
 void sim_kapi_flush_workqueue(struct workqueue_struct *wq, const struct sim_kapi_site *site)
@@ -254,6 +271,7 @@ SIM_KAPI_INLINE void __drain_workqueue(SimWorld *w, SimWq *sd, const struct sim_
 	sd->draining = true;
 	while (sd->inflight->len)
 		__flush_workqueue(w, sd, site);
+	sim_kcsan_acquire(w, sd);
 	sd->draining = false;
 }
 

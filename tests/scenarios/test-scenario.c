@@ -341,6 +341,7 @@ START_TEST(test_scenario_good_minimal_loads_with_defaults)
 	ck_assert_uint_eq(s->modules->len, 1);
 	ck_assert_str_eq(s->modules->pdata[0], "canary_abba");
 	ck_assert(!s->check_leaks && !s->unload);
+	ck_assert(s->kcsan);	/* the race detector is on unless a scenario says not */
 	ck_assert_int_eq(s->strategy, SIM_SCHED_SCRIPTED);
 	ck_assert_uint_eq(s->seed, 1);
 	ck_assert_uint_eq(s->limits.max_steps, 1000000);

@@ -7,7 +7,9 @@
  * shape of the v4.20-era kernel header: ring pages are owned by
  * ringbuffer_page (after "vmbus: split ring buffer allocation from open"),
  * and sub-channel offers are processed inline by vmbus_process_offer
- * (before "Offload the handling of channels to two workqueues").
+ * before "Offload the handling of channels to two workqueues"
+ * (37c2578c0c40), or by vmbus_add_channel_work (add_channel_work) after it,
+ * as the fix switch vmbus-offer-workqueues says.
  *
  * Customised for the harness in two places, both marked: the wire formats
  * carry static size checks, because the host model (models/vmbus_proto.h)
@@ -523,6 +525,12 @@ int vmbus_sendpacket(struct vmbus_channel *channel, void *buffer,
 		     enum vmbus_packet_type type, u32 flags);
 int vmbus_recvpacket(struct vmbus_channel *channel, void *buffer,
 		     u32 bufferlen, u32 *buffer_actual_len, u64 *requestid);
+int vmbus_recvpacket_raw(struct vmbus_channel *channel, void *buffer,
+			 u32 bufferlen, u32 *buffer_actual_len,
+			 u64 *requestid);
+
+/* Stop calling the driver back for @channel (no more callbacks on return). */
+void vmbus_reset_channel_cb(struct vmbus_channel *channel);
 
 int vmbus_establish_gpadl(struct vmbus_channel *channel, void *kbuffer,
 			  u32 size, u32 *gpadl_handle);

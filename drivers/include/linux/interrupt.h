@@ -175,4 +175,93 @@ void sim_kapi_local_bh_enable(const struct sim_kapi_site *site);
 #define in_atomic()	(sim_kapi_ctx_preempt_count() != 0)
 #endif
 
+/* ------------------------------------------------ IRQ handlers -- */
+
+/*
+ * Appended by the IRQ core (sim/kapi/irq.c; the simulated platform is
+ * sim/kapi/hw.h). Copies kernel semantics:
+ *
+ *  - request_threaded_irq() links a struct irqaction at the end of the
+ *    line's action list under desc->request_mutex (a scheduling point);
+ *    sharing needs IRQF_SHARED on every action and a dev_id; a thread_fn
+ *    gets an IRQ thread, "irq/<irq>-<name>", woken when the primary
+ *    handler returns IRQ_WAKE_THREAD (a NULL handler always wakes it).
+ *  - free_irq() takes desc->request_mutex before it looks for the action
+ *    of @dev_id, so a task entering free_irq() can be preempted while the
+ *    action is still linked (irq_has_action() still true). No action of
+ *    @dev_id: WARN "Trying to free already-free IRQ %d", NULL. Found: it
+ *    unlinks it, waits for a handler of the line that is running
+ *    (synchronize_hardirq) and stops the action's thread, and returns the
+ *    devname passed at request time (pci_free_irq() kfree()s it).
+ *  - irq_has_action() is a lock-free read, not a scheduling point.
+ *  - disable_irq() waits for running handlers; enable_irq() replays an
+ *    interrupt raised while disabled.
+ *
+ * Customised for the harness: handlers run in a task of their own per
+ * line ("hardirq/<irq>", SIM_CTX_HARDIRQ while they run); see
+ * sim/kapi/hw.h for how a device raises a line.
+ */
+#define IRQF_TRIGGER_NONE	0x00000000
+#define IRQF_SHARED		0x00000080
+#define IRQF_PROBE_SHARED	0x00000100
+#define IRQF_NO_SUSPEND		0x00004000
+#define IRQF_ONESHOT		0x00002000
+#define IRQF_NO_THREAD		0x00010000
+
+/* irqaction.thread_flags */
+#define IRQTF_RUNTHREAD		0
+
+struct irqaction {
+	irq_handler_t handler;
+	void *dev_id;
+	struct irqaction *next;
+	irq_handler_t thread_fn;
+	unsigned int irq;
+	unsigned int flags;
+	unsigned long thread_flags;
+	const char *name;
+	/* hvsim: private to sim/kapi/irq.c. */
+	struct SimTask *sim_thread;	/* the IRQ thread, if thread_fn */
+	bool sim_stop;			/* kthread_stop() asked */
+	bool sim_thread_done;		/* the thread ended */
+};
+
+/*
+ * Interrupt affinity spreading, as pci_alloc_irq_vectors_affinity() takes
+ * it: @pre_vectors/@post_vectors are excluded from spreading; @calc_sets
+ * (may be NULL) is called with the number of vectors to spread and fills
+ * @nr_sets/@set_size. hvsim spreads nothing: affinity is not modelled.
+ */
+#define IRQ_AFFINITY_MAX_SETS	4
+
+struct irq_affinity {
+	unsigned int pre_vectors;
+	unsigned int post_vectors;
+	unsigned int nr_sets;
+	unsigned int set_size[IRQ_AFFINITY_MAX_SETS];
+	void (*calc_sets)(struct irq_affinity *, unsigned int nvecs);
+	void *priv;
+};
+
+struct irq_affinity_desc {
+	unsigned int is_managed : 1;
+};
+
+int request_threaded_irq(unsigned int irq, irq_handler_t handler,
+			 irq_handler_t thread_fn, unsigned long flags,
+			 const char *name, void *dev);
+
+static inline int request_irq(unsigned int irq, irq_handler_t handler,
+			      unsigned long flags, const char *name, void *dev)
+{
+	return request_threaded_irq(irq, handler, NULL, flags, name, dev);
+}
+
+const void *free_irq(unsigned int irq, void *dev_id);
+void disable_irq(unsigned int irq);
+void disable_irq_nosync(unsigned int irq);
+void enable_irq(unsigned int irq);
+void synchronize_irq(unsigned int irq);
+bool synchronize_hardirq(unsigned int irq);
+
 #endif /* _LINUX_INTERRUPT_H */
