@@ -86,6 +86,7 @@ typedef enum {
 	SIM_EXT_KCSAN,			/* race detector (sim/kcsan.c) */
 	SIM_EXT_LIVENESS,		/* progress record (sim/liveness.c) */
 	SIM_EXT_KAPI_NET,		/* RTNL (sim/kapi/rtnl.c) */
+	SIM_EXT_KAPI_HW,		/* IRQ core, MMIO (sim/kapi/irq.c, io.c) */
 	SIM_EXT_SPARE1,
 	SIM_EXT_SPARE2,
 	SIM_EXT__COUNT

@@ -6,11 +6,8 @@
  * models serve and the mappings drivers made. It sits between those two
  * files; nothing else includes it.
  *
- * Where the record lives: every SimWorld.ext slot is taken (sync, exec,
- * mm, report, KCSAN, liveness), so the record is attached to the world as
- * a SimModel named "kapi-hw" on first use and found by name; the world
- * frees it with its models. TODO(lead): give it an ext slot
- * (SIM_EXT_KAPI_HW) and drop the model wrapper.
+ * The record lives in the world's SIM_EXT_KAPI_HW slot and resets itself
+ * when w->run_serial changes.
  */
 #ifndef HVSIM_KAPI_HW_PRIV_H
 #define HVSIM_KAPI_HW_PRIV_H
@@ -61,7 +58,6 @@ typedef struct {
 } SimMmioMap;
 
 typedef struct {
-	SimModel model;			/* first: the world owns the record */
 	SimWorld *w;
 	uint64_t run_serial;		/* execution the fields below are for */
 

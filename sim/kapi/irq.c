@@ -40,17 +40,15 @@
 #include <linux/irqdesc.h>
 #include <linux/mutex.h>
 
-#define HW_MODEL_NAME	"kapi-hw"
-
 /* Kernel-named functions stay whole frames in call traces: no inlining,
  * and no ".isra"/".constprop" clones with other names. */
 #define __irq_frame	__attribute__((__noipa__))
 
 /* ------------------------------------------------------------ record -- */
 
-static void hw_model_free(SimModel *m)
+static void hw_free(void *p)
 {
-	SimKapiHw *hw = (SimKapiHw *)m;
+	SimKapiHw *hw = p;
 	guint i;
 
 	for (i = 0; i < hw->actions->len; i++)
@@ -93,33 +91,24 @@ static void hw_reset(SimKapiHw *hw)
 	hw->run_serial = hw->w->run_serial;
 }
 
+static void *hw_make(SimWorld *w)
+{
+	SimKapiHw *hw = g_new0(SimKapiHw, 1);
+
+	hw->w = w;
+	hw->actions = g_ptr_array_new();
+	hw->windows = g_array_new(FALSE, TRUE, sizeof(SimMmioWindow));
+	hw->maps = g_array_new(FALSE, TRUE, sizeof(SimMmioMap));
+	hw->strings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					    NULL);
+	hw->run_serial = UINT64_MAX;
+	return hw;
+}
+
 SimKapiHw *sim__kapi_hw(SimWorld *w)
 {
-	SimKapiHw *hw = NULL;
-	guint i;
+	SimKapiHw *hw = sim_world_ext(w, SIM_EXT_KAPI_HW, hw_make, hw_free);
 
-	for (i = 0; i < w->models->len; i++) {
-		SimModel *m = g_ptr_array_index(w->models, i);
-
-		if (m->name && strcmp(m->name, HW_MODEL_NAME) == 0) {
-			hw = (SimKapiHw *)m;
-			break;
-		}
-	}
-	if (!hw) {
-		hw = g_new0(SimKapiHw, 1);
-		hw->model.name = HW_MODEL_NAME;
-		hw->model.priv = hw;
-		hw->model.free = hw_model_free;
-		hw->w = w;
-		hw->actions = g_ptr_array_new();
-		hw->windows = g_array_new(FALSE, TRUE, sizeof(SimMmioWindow));
-		hw->maps = g_array_new(FALSE, TRUE, sizeof(SimMmioMap));
-		hw->strings = g_hash_table_new_full(g_str_hash, g_str_equal,
-						    g_free, NULL);
-		hw->run_serial = UINT64_MAX;
-		sim_world_add_model(w, &hw->model);
-	}
 	if (hw->run_serial != w->run_serial)
 		hw_reset(hw);
 	return hw;

@@ -33,7 +33,7 @@
 #include "sim/world.h"
 
 #define SEEDS		20
-#define RATE_RUNS	"20000"
+#define RATE_TIME	"3"
 #define JOBS_RUNS	"200000"
 #define JOBS_REPEAT	3
 
@@ -130,7 +130,7 @@ static void rate_one(const char *exe, const char *scn, const char *base,
 {
 	gboolean dfs = !strcmp(strategy, "dfs");
 	const char *args[] = { "explore", scn, "--variant", variant,
-			       "--strategy", strategy, "--runs", RATE_RUNS,
+			       "--strategy", strategy, "--time", RATE_TIME,
 			       "--seed", "1", "--json",
 			       dfs ? "--preemptions" : NULL, "2", NULL };
 	g_auto(Run) r = hvsim(exe, args);
@@ -159,9 +159,9 @@ static int bench_rates(const char *exe, const char *dir)
 	static const char *const strategies[] = { "random", "pct", "dfs" };
 	static const char *const variants[] = { "pre-fix", "post-fix" };
 
-	printf("hvsim explore SCENARIO --variant V --strategy S --runs "
-	       RATE_RUNS " --seed 1 --json (dfs: --preemptions 2; --runs "
-	       "caps it)\n");
+	printf("hvsim explore SCENARIO --variant V --strategy S --time "
+	       RATE_TIME " --seed 1 --json (dfs: --preemptions 2, until done "
+	       "or the time is up)\n");
 	for (guint i = 0; i < paths->len; i++) {
 		g_autofree char *base = g_path_get_basename(paths->pdata[i]);
 

@@ -2,7 +2,8 @@
 /*
  * Shim of <linux/interrupt.h>: tasklets, bottom-half disabling and the
  * context queries (in_interrupt() and friends), implemented in
- * sim/kapi/tasklet.c. IRQ handler registration (request_irq) is not here.
+ * sim/kapi/tasklet.c; IRQ handler registration (request_irq and friends,
+ * at the end of this file) is sim/kapi/irq.c.
  *
  * Tasklets keep the kernel's guarantees that decide which races exist:
  * tasklet_schedule() sets TASKLET_STATE_SCHED if it was clear and makes
