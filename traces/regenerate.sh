@@ -13,11 +13,19 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 hvsim=${1:-$root/build}/hvsim
 
-# scenario variant seed
+# scenario variant seed. vmbus-rescind-open-deadlock pre-fix is left out:
+# its livelock is only declared after 10 virtual seconds of 1 ms polling,
+# a 30 MB trace; tests/drivers/test-vmbus-offer.c covers it.
 golden=(
 	"canary-abba-deadlock pre-fix 1"
 	"storvsc-subchannel-race pre-fix 1"
 	"storvsc-subchannel-race post-fix 1"
+	"vmbus-rescind-open-deadlock post-fix 1"
+	"netvsc-multi-nic-rtnl-deadlock pre-fix 1"
+	"netvsc-multi-nic-rtnl-deadlock post-fix 1"
+	"nvme-a2-vs-b3 pre-fix 1"
+	"nvme-a2-vs-b3 post-fix 1"
+	"nvme-online-queues-lost-update pre-fix 1"
 )
 
 for g in "${golden[@]}"; do
