@@ -67,6 +67,8 @@ typedef struct {
 	/* Wall clock: --time, the rate, the progress line. */
 	uint64_t secs;
 	uint64_t slots;		/* of this shard; UINT64_MAX with --time */
+	uint64_t jobs;
+	uint64_t done;		/* slots run, as the pool last said */
 	gint64 t0, deadline, drawn;
 	gboolean progress;	/* stdout is a terminal and not --json */
 	gboolean line_shown;
@@ -116,9 +118,32 @@ static gboolean explore_tick(void *arg, uint64_t done)
 	Explorer *x = arg;
 	gint64 now = wall_usec();
 
+	x->done = done;
+
 	if (x->progress && now - x->drawn >= PROGRESS_USEC)
 		progress_draw(x, done, now);
 	return x->secs && now >= x->deadline;
+}
+
+/*
+ * Slots per range: ~RANGE_USEC of work at the rate so far (a few while
+ * none is known), at most MAX_RANGE, and small enough to spread a --runs
+ * budget over the workers. Only how the work is cut: never what is found.
+ */
+#define RANGE_USEC	20000
+#define MAX_RANGE	256
+
+static uint64_t explore_range_size(void *arg)
+{
+	Explorer *x = arg;
+	gint64 el = wall_usec() - x->t0;
+	uint64_t n = 4;
+
+	if (x->done && el > 0)
+		n = (uint64_t)((double)x->done * RANGE_USEC / el);
+	if (x->slots != UINT64_MAX)
+		n = MIN(n, x->slots / (x->jobs * 4));
+	return CLAMP(n, 1, MAX_RANGE);
 }
 
 /* ----------------------------------------------------------- findings -- */
@@ -432,11 +457,13 @@ static gboolean check_parallel(const ExploreOptions *o, uint64_t *jobs,
 		if (g_strv_length(kn) != 2 ||
 		    !g_ascii_string_to_unsigned(kn[0], 10, 1, G_MAXUINT64, &k,
 						NULL) ||
-		    !g_ascii_string_to_unsigned(kn[1], 10, 1, G_MAXUINT64, &n,
+		    !g_ascii_string_to_unsigned(kn[1], 10, 1,
+						SIM_RESULTS_MAX_SHARDS, &n,
 						NULL) || k > n) {
 			sim__cli_usage_error("explore", "--shard: expected K/N "
-					     "with 1 <= K <= N (shard K of "
-					     "N), found '%s'", o->shard);
+					     "with 1 <= K <= N <= %d (shard K "
+					     "of N), found '%s'",
+					     SIM_RESULTS_MAX_SHARDS, o->shard);
 			return FALSE;
 		}
 		*shard_k = k;
@@ -477,7 +504,8 @@ static int explore_run(Explorer *x, uint64_t runs, uint64_t jobs)
 		.init_arg = (void *)x->s, .seed = x->seed,
 		.jobs = (unsigned)jobs, .shard_k = r->shard_k - 1,
 		.shard_n = r->shard_n, .commit = explore_commit,
-		.tick = explore_tick, .arg = x,
+		.tick = explore_tick, .range_size = explore_range_size,
+		.arg = x,
 	};
 	uint64_t done = 0;
 	g_autoptr(GString) out = g_string_new(NULL);
@@ -485,6 +513,7 @@ static int explore_run(Explorer *x, uint64_t runs, uint64_t jobs)
 
 	x->slots = cfg.slots = x->secs ? UINT64_MAX :
 			       shard_slots(runs, r->shard_k, r->shard_n);
+	x->jobs = jobs;
 	x->t0 = x->drawn = wall_usec();
 	x->deadline = x->t0 + (gint64)x->secs * G_USEC_PER_SEC;
 	rc = sim_pool_run(&cfg, &done, &err);

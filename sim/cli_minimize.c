@@ -330,8 +330,10 @@ static char *cell_text(const char *text)
 	return g_strdup_printf("%.*s~", CELL_MAX - 1, text);
 }
 
-/* The segments of the last run's trace, with its points and waits. */
-static GPtrArray *segments(SimWorld *w, const MinState *m)
+/* The segments of the last run's trace, with its points and waits;
+ * @bug_shown says whether a task's cell shows the finding. */
+static GPtrArray *segments(SimWorld *w, const MinState *m,
+			   gboolean *bug_shown)
 {
 	const SimTrace *t = sim_world_trace(w);
 	GPtrArray *segs = g_ptr_array_new_with_free_func(segment_free);
@@ -372,6 +374,7 @@ static GPtrArray *segments(SimWorld *w, const MinState *m)
 				w->bug->func);
 
 			g_ptr_array_add(g->lines, cell_text(s));
+			*bug_shown = TRUE;
 		}
 	}
 	return segs;
@@ -390,7 +393,8 @@ static void pad(GString *out, const char *text, int width)
  */
 static void print_table(SimWorld *w, const MinState *m, GString *out)
 {
-	g_autoptr(GPtrArray) segs = segments(w, m);
+	gboolean bug_shown = FALSE;
+	g_autoptr(GPtrArray) segs = segments(w, m, &bug_shown);
 	g_autoptr(GArray) col = g_array_new(FALSE, TRUE, sizeof(int));
 	g_autoptr(GArray) width = g_array_new(FALSE, TRUE, sizeof(int));
 	uint32_t ntasks = sim_task_count(w);
@@ -477,6 +481,12 @@ static void print_table(SimWorld *w, const MinState *m, GString *out)
 			g_string_append_c(out, '\n');
 		}
 	}
+	/* Found by the engine (a deadlock, a hung task): no task's cell. */
+	if (w->bug && !bug_shown)
+		g_string_append_printf(out, "%7" PRIu64 " | then: %s in %s, "
+				       "found by the engine\n", w->steps,
+				       sim_bug_kind_name(w->bug->kind),
+				       w->bug->func);
 	g_string_append(out, "(* preempts the task that ran before it, "
 			"which could have gone on)\n");
 }

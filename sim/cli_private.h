@@ -66,8 +66,11 @@ int sim__cli_print_outcome(const SimScenario *s, const SimWorld *w,
 			   SimEnd end, const char *replay_cmd, gboolean quiet);
 
 /* hvsim explore (sim/cli_explore.c). */
+/* The commands besides list, run and replay, registered in sim/cli.c. */
 int sim__cli_explore(GStrv args);
 int sim__cli_check(GStrv args);
+int sim__cli_merge(GStrv args);		/* sim/cli_merge.c */
+int sim__cli_minimize(GStrv args);	/* sim/cli_minimize.c */
 
 /*
  * The strategy explore and check use: random, or PCT of @depth with its

@@ -27,9 +27,12 @@
  * u's branch t stays asleep while every step taken is independent of t's
  * step (their footprints do not conflict), and an asleep task is not
  * chosen: any schedule that would run it there is equivalent to one that
- * ran it at the decision where it fell asleep. An execution that reaches
- * a decision where every choice left is asleep is abandoned (it is
- * "sleep-blocked").
+ * ran it at the decision where it fell asleep. An asleep task stays
+ * runnable (in this engine only a task's own step makes it block or exit,
+ * which the search checks), so while one sleeps every scheduling point is
+ * a decision, except when it is the only task left: then, as at a
+ * decision where every choice left is asleep, the execution is abandoned
+ * (it is "sleep-blocked").
  *
  * Sleep sets and the preemption bound. The equivalent schedule that
  * justifies skipping t may need more preemptions than the skipped one,
@@ -43,9 +46,14 @@
  * continuation, so every schedule within the bound keeps an explored
  * equivalent within the bound: the reduction is sound under the bound,
  * not a heuristic. (Without a bound every entry is kept: classic sleep
- * sets.) DPOR is not implemented: its backtrack points under a preemption
- * bound need Coons et al.'s extra conservative branches, and the sleep
- * sets alone already cut the storvsc search several times over.
+ * sets.) DPOR is not implemented: under a preemption bound its backtrack
+ * points need Coons et al.'s extra conservative branches to stay sound.
+ *
+ * What "pruned" counts: choices within the bound that were never run
+ * because their task was asleep, at a decision or as the one runnable
+ * task of a step that follows no decision. A sleep-blocked execution is
+ * still run up to the point where it is abandoned, and counted in
+ * executions.
  */
 #ifndef HVSIM_DFS_H
 #define HVSIM_DFS_H

@@ -61,9 +61,10 @@
 #include "sim/world.h"
 
 /*
- * Instrumented accesses one step may make before it is a runaway. A
- * driver step of the storvsc scenario makes at most a few thousand; ten
- * million is well beyond any loop that ends and takes about 40 ms.
+ * Instrumented accesses one step may make before it is a runaway. The
+ * steps of the storvsc scenario make a few dozen at most (25 over 600
+ * random executions); ten million is far beyond any loop that ends, and
+ * spinning through them takes a few tens of milliseconds.
  */
 #define SIM_MAX_STEP_ACCESSES	10000000ULL
 

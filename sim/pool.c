@@ -353,6 +353,8 @@ static gboolean work_left(const Pool *p)
 
 static gboolean next_range(Pool *p, Range *r)
 {
+	uint64_t size;
+
 	if (p->pending->len) {
 		*r = g_array_index(p->pending, Range, 0);
 		g_array_remove_index(p->pending, 0);
@@ -360,9 +362,11 @@ static gboolean next_range(Pool *p, Range *r)
 	}
 	if (p->stopped || p->next_fresh >= p->cfg->slots)
 		return FALSE;
+	size = p->cfg->range_size ? MAX(p->cfg->range_size(p->cfg->arg), 1) :
+				    p->chunk;
 	r->start = p->next_fresh;
-	r->end = p->cfg->slots - r->start > p->chunk ? r->start + p->chunk :
-						      p->cfg->slots;
+	r->end = p->cfg->slots - r->start > size ? r->start + size :
+						   p->cfg->slots;
 	p->next_fresh = r->end;
 	return TRUE;
 }

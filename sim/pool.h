@@ -88,6 +88,14 @@ typedef struct {
 	 * so the slots run are always 0..N-1 for some N).
 	 */
 	gboolean (*tick)(void *arg, uint64_t done);
+	/*
+	 * Optional: the number of slots of the next range handed out (at
+	 * least 1; less when fewer are left), e.g. ~20 ms of work at the
+	 * rate seen so far, so that a slow scenario still stops soon after
+	 * --time. Range sizes change which worker runs what, never what is
+	 * found. NULL: cfg->chunk.
+	 */
+	uint64_t (*range_size)(void *arg);
 	void *arg;
 } SimPoolConfig;
 

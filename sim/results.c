@@ -227,7 +227,7 @@ static const char *const expected[K__N] = {
 	"a seed: an integer 0..18446744073709551615",
 	"random or pct",
 	"a PCT depth 1..16, or 0 for random",
-	"K/N with 1 <= K <= N",
+	"K/N with 1 <= K <= N <= 1000000",
 	"'runs N' or 'time SECONDS' (integers >= 1)",
 	"an integer >= 0",
 	"seconds, a number >= 0",
@@ -296,7 +296,8 @@ static gboolean parse_shard(const char *v, uint64_t *k, uint64_t *n)
 	g_auto(GStrv) kn = g_strsplit(v, "/", -1);
 
 	return g_strv_length(kn) == 2 && parse_u64(kn[0], 1, k) &&
-	       parse_u64(kn[1], 1, n) && *k <= *n;
+	       parse_u64(kn[1], 1, n) && *k <= *n &&
+	       *n <= SIM_RESULTS_MAX_SHARDS;
 }
 
 static gboolean parse_budget(SimResults *r, const char *v)

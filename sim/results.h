@@ -41,6 +41,9 @@
 #include <stdint.h>
 #include <glib.h>
 
+/* Most shards an exploration is split into. */
+#define SIM_RESULTS_MAX_SHARDS	1000000
+
 #define SIM_RESULTS_ERROR (sim_results_error_quark())
 GQuark sim_results_error_quark(void);
 
@@ -141,12 +144,5 @@ char *sim_results_scenario_name(const SimResults *r);
 void sim_results_summary(const SimResults *r, GString *out);
 void sim_results_json(const SimResults *r, GString *out);
 
-/*
- * The commands that read and write results and schedules besides explore:
- * `hvsim merge` (sim/cli_merge.c) and `hvsim minimize`
- * (sim/cli_minimize.c), registered in sim/cli.c.
- */
-int sim__cli_merge(GStrv args);
-int sim__cli_minimize(GStrv args);
 
 #endif /* HVSIM_RESULTS_H */

@@ -125,7 +125,9 @@ void sim_kapi_set_warn_fatal(SimWorld *w, bool fatal);
 /*
  * sim_kapi_console - the console log of the last (or current) execution:
  * every printk/pr_* line and every non-fatal WARN, "[seconds.micros] text"
- * per line, at most 256 KiB. Owned by the world; never NULL.
+ * per line, at most 256 KiB. Kept only while the world records the full
+ * trace (w->trace_on): empty in an explorer's executions, which need
+ * neither. Owned by the world; never NULL.
  */
 const char *sim_kapi_console(SimWorld *w);
 

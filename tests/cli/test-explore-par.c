@@ -335,7 +335,8 @@ START_TEST(test_explore_par_results_file_round_trip_and_errors)
 		{ "# hvsim results v2\n", ":1: expected '# hvsim results v1'" },
 		{ "# hvsim results v1\nscenario = x\nvariant = pre-fix\n"
 		  "seed = 1\nstrategy = random\ndepth = 0\nshard = 3/2\n",
-		  ":7: shard: expected K/N with 1 <= K <= N, found '3/2'" },
+		  ":7: shard: expected K/N with 1 <= K <= N <= 1000000, found "
+		  "'3/2'" },
 		{ "# hvsim results v1\nscenario = x\nbug = a 1 0 expected\n",
 		  ":3: variant: missing required key" },
 		{ "# hvsim results v1\nscenario = x\nvariant = pre-fix\n"
@@ -807,7 +808,9 @@ START_TEST(test_explore_par_bad_options_exit_2_and_write_nothing)
 		{ { "--jobs", "x" }, "--jobs: expected an integer >= 1" },
 		{ { "--jobs", "1000" }, "--jobs: expected 1 to 256" },
 		{ { "--shard", "3/2" }, "--shard: expected K/N with 1 <= K <= "
-					"N (shard K of N), found '3/2'" },
+					"N <= 1000000 (shard K of N), found "
+					"'3/2'" },
+		{ { "--shard", "1/2000000" }, "--shard: expected K/N" },
 		{ { "--shard", "x" }, "--shard: expected K/N" },
 		{ { "--shard", "0/2" }, "--shard: expected K/N" },
 		{ { "--shard", "1/2/3" }, "--shard: expected K/N" },
