@@ -355,26 +355,9 @@ static gboolean check_options(DfsOptions *o, uint32_t *bound, uint64_t *runs,
 		}
 	}
 	*bound = (uint32_t)k;
-	if (o->runs && o->time) {
-		sim__cli_usage_error("explore", "--runs and --time: expected "
-				     "one of them, found both");
-		return FALSE;
-	}
-	*runs = 0;
-	*secs = 0;
-	if (o->runs && !sim__cli_parse_u64("explore", "--runs", o->runs, 1,
-					   runs))
-		return FALSE;
-	if (o->time && !sim__cli_parse_u64("explore", "--time", o->time, 1,
-					   secs))
-		return FALSE;
-	if (o->save && g_file_test(o->save, G_FILE_TEST_EXISTS) &&
-	    !g_file_test(o->save, G_FILE_TEST_IS_DIR)) {
-		sim__cli_usage_error("explore", "--save %s: expected a "
-				     "directory, found a file", o->save);
-		return FALSE;
-	}
-	return sim__cli_check_variant("explore", o->variant);
+	/* No budget: the search runs until the space is exhausted. */
+	return sim__cli_check_budget(o->runs, o->time, o->save, o->variant, 0,
+				     runs, secs);
 }
 
 static const char dfs_summary[] =

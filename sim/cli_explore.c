@@ -350,6 +350,33 @@ static void explore_options_clear(ExploreOptions *o)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ExploreOptions, explore_options_clear)
 
+gboolean sim__cli_check_budget(const char *runs_text, const char *time_text,
+			       const char *save, const char *variant,
+			       uint64_t default_runs, uint64_t *runs,
+			       uint64_t *secs)
+{
+	if (runs_text && time_text) {
+		sim__cli_usage_error("explore", "--runs and --time: expected "
+				     "one of them, found both");
+		return FALSE;
+	}
+	*runs = default_runs;
+	*secs = 0;
+	if (runs_text && !sim__cli_parse_u64("explore", "--runs", runs_text, 1,
+					     runs))
+		return FALSE;
+	if (time_text && !sim__cli_parse_u64("explore", "--time", time_text, 1,
+					     secs))
+		return FALSE;
+	if (save && g_file_test(save, G_FILE_TEST_EXISTS) &&
+	    !g_file_test(save, G_FILE_TEST_IS_DIR)) {
+		sim__cli_usage_error("explore", "--save %s: expected a "
+				     "directory, found a file", save);
+		return FALSE;
+	}
+	return sim__cli_check_variant("explore", variant);
+}
+
 static gboolean check_explore(ExploreOptions *o, uint64_t *runs,
 			      uint64_t *secs, uint64_t *depth)
 {
@@ -380,26 +407,8 @@ static gboolean check_explore(ExploreOptions *o, uint64_t *runs,
 				     "found %" PRIu64, *depth);
 		return FALSE;
 	}
-	if (o->runs && o->time) {
-		sim__cli_usage_error("explore", "--runs and --time: expected "
-				     "one of them, found both");
-		return FALSE;
-	}
-	*runs = DEFAULT_RUNS;
-	*secs = 0;
-	if (o->runs && !sim__cli_parse_u64("explore", "--runs", o->runs, 1,
-					   runs))
-		return FALSE;
-	if (o->time && !sim__cli_parse_u64("explore", "--time", o->time, 1,
-					   secs))
-		return FALSE;
-	if (o->save && g_file_test(o->save, G_FILE_TEST_EXISTS) &&
-	    !g_file_test(o->save, G_FILE_TEST_IS_DIR)) {
-		sim__cli_usage_error("explore", "--save %s: expected a "
-				     "directory, found a file", o->save);
-		return FALSE;
-	}
-	return sim__cli_check_variant("explore", o->variant);
+	return sim__cli_check_budget(o->runs, o->time, o->save, o->variant,
+				     DEFAULT_RUNS, runs, secs);
 }
 
 /*

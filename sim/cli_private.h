@@ -73,6 +73,16 @@ int sim__cli_merge(GStrv args);		/* sim/cli_merge.c */
 int sim__cli_minimize(GStrv args);	/* sim/cli_minimize.c */
 
 /*
+ * Check explore's --runs/--time budget, --save DIR and --variant; prints
+ * the usage error and returns FALSE on bad input. @default_runs when
+ * neither --runs nor --time is given (0: no limit).
+ */
+gboolean sim__cli_check_budget(const char *runs_text, const char *time_text,
+			       const char *save, const char *variant,
+			       uint64_t default_runs, uint64_t *runs,
+			       uint64_t *secs);
+
+/*
  * The strategy explore and check use: random, or PCT of @depth with its
  * step bound learned from calibration runs of @w (whose state they reset).
  */

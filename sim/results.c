@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "sim/results.h"
+#include "sim/schedule.h"
 
 #define RESULTS_MAGIC	"# hvsim results v1"
 
@@ -250,16 +251,12 @@ static gboolean G_GNUC_PRINTF(6, 7)
 fail(GError **error, SimResultsError code, const char *path, int line,
      const char *key, const char *fmt, ...)
 {
-	g_autoptr(GString) msg = g_string_new(NULL);
 	va_list ap;
 
-	g_string_append_printf(msg, "%s:%d: ", path, line);
-	if (key)
-		g_string_append_printf(msg, "%s: ", key);
 	va_start(ap, fmt);
-	g_string_append_vprintf(msg, fmt, ap);
+	sim__line_file_vfail(error, SIM_RESULTS_ERROR, code, path, line, key,
+			     fmt, ap);
 	va_end(ap);
-	g_set_error_literal(error, SIM_RESULTS_ERROR, code, msg->str);
 	return FALSE;
 }
 
@@ -515,32 +512,16 @@ static gboolean parse_line(Reader *rd, int line, char *text, GError **error)
 
 SimResults *sim_results_load(const char *path, GError **error)
 {
-	g_autoptr(GError) err = NULL;
-	g_autofree char *text = NULL;
 	g_auto(GStrv) lines = NULL;
 	g_autoptr(SimResults) r = sim_results_new();
 	Reader rd = { .path = path, .r = r };
-	gsize len;
 	int n;
 
-	if (!g_file_get_contents(path, &text, &len, &err)) {
-		g_set_error(error, SIM_RESULTS_ERROR, SIM_RESULTS_ERROR_IO,
-			    "%s: cannot read the results: %s", path,
-			    err->message);
+	lines = sim__line_file_read(path, RESULTS_MAGIC, "results",
+				    SIM_RESULTS_ERROR, SIM_RESULTS_ERROR_IO,
+				    SIM_RESULTS_ERROR_SYNTAX, error);
+	if (!lines)
 		return NULL;
-	}
-	if (strlen(text) != len || !g_utf8_validate(text, len, NULL)) {
-		fail(error, SIM_RESULTS_ERROR_SYNTAX, path, 1, NULL,
-		     "expected UTF-8 text, found a NUL byte or an invalid "
-		     "byte sequence");
-		return NULL;
-	}
-	lines = g_strsplit(text, "\n", -1);
-	if (strcmp(g_strchomp(lines[0]), RESULTS_MAGIC) != 0) {
-		fail(error, SIM_RESULTS_ERROR_SYNTAX, path, 1, NULL,
-		     "expected '" RESULTS_MAGIC "', found '%.60s'", lines[0]);
-		return NULL;
-	}
 	for (n = 1; lines[n]; n++) {
 		char *l = g_strstrip(lines[n]);
 

@@ -54,17 +54,70 @@ static gboolean G_GNUC_PRINTF(6, 7)
 fail(GError **error, SimScheduleError code, const char *path, int line,
      const char *key, const char *fmt, ...)
 {
-	g_autoptr(GString) msg = g_string_new(NULL);
 	va_list ap;
+
+	va_start(ap, fmt);
+	sim__line_file_vfail(error, SIM_SCHEDULE_ERROR, code, path, line, key,
+			     fmt, ap);
+	va_end(ap);
+	return FALSE;
+}
+
+void sim__line_file_vfail(GError **error, GQuark domain, int code,
+			  const char *path, int line, const char *key,
+			  const char *fmt, va_list ap)
+{
+	g_autoptr(GString) msg = g_string_new(NULL);
 
 	g_string_append_printf(msg, "%s:%d: ", path, line);
 	if (key)
 		g_string_append_printf(msg, "%s: ", key);
-	va_start(ap, fmt);
 	g_string_append_vprintf(msg, fmt, ap);
+	g_set_error_literal(error, domain, code, msg->str);
+}
+
+static gboolean line_file_fail(GError **error, GQuark domain, int code,
+			       const char *path, int line, const char *fmt,
+			       ...) G_GNUC_PRINTF(6, 7);
+
+static gboolean line_file_fail(GError **error, GQuark domain, int code,
+			       const char *path, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sim__line_file_vfail(error, domain, code, path, line, NULL, fmt, ap);
 	va_end(ap);
-	g_set_error_literal(error, SIM_SCHEDULE_ERROR, code, msg->str);
 	return FALSE;
+}
+
+gchar **sim__line_file_read(const char *path, const char *magic,
+			    const char *what, GQuark domain, int io_code,
+			    int syntax_code, GError **error)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	gsize len;
+
+	if (!g_file_get_contents(path, &text, &len, &err)) {
+		g_set_error(error, domain, io_code, "%s: cannot read the %s: %s",
+			    path, what, err->message);
+		return NULL;
+	}
+	if (strlen(text) != len || !g_utf8_validate(text, len, NULL)) {
+		line_file_fail(error, domain, syntax_code, path, 1,
+			       "expected UTF-8 text, found a NUL byte or an "
+			       "invalid byte sequence");
+		return NULL;
+	}
+	lines = g_strsplit(text, "\n", -1);
+	if (strcmp(g_strchomp(lines[0]), magic) != 0) {
+		line_file_fail(error, domain, syntax_code, path, 1,
+			       "expected '%s', found '%.60s'", magic, lines[0]);
+		return NULL;
+	}
+	return g_steal_pointer(&lines);
 }
 
 static gboolean parse_u64(const char *text, uint64_t max, uint64_t *out)
@@ -169,32 +222,16 @@ static gboolean parse_line(SimSchedule *s, const char *path, int line,
 
 SimSchedule *sim_schedule_load(const char *path, GError **error)
 {
-	g_autoptr(GError) err = NULL;
-	g_autofree char *text = NULL;
 	g_auto(GStrv) lines = NULL;
 	g_autoptr(SimSchedule) s = sim_schedule_new();
 	int seen[K__N] = { 0 };
-	gsize len;
 	int n;
 
-	if (!g_file_get_contents(path, &text, &len, &err)) {
-		g_set_error(error, SIM_SCHEDULE_ERROR, SIM_SCHEDULE_ERROR_IO,
-			    "%s: cannot read the schedule: %s", path,
-			    err->message);
+	lines = sim__line_file_read(path, SCHEDULE_MAGIC, "schedule",
+				    SIM_SCHEDULE_ERROR, SIM_SCHEDULE_ERROR_IO,
+				    SIM_SCHEDULE_ERROR_SYNTAX, error);
+	if (!lines)
 		return NULL;
-	}
-	if (strlen(text) != len || !g_utf8_validate(text, len, NULL)) {
-		fail(error, SIM_SCHEDULE_ERROR_SYNTAX, path, 1, NULL,
-		     "expected UTF-8 text, found a NUL byte or an invalid "
-		     "byte sequence");
-		return NULL;
-	}
-	lines = g_strsplit(text, "\n", -1);
-	if (strcmp(g_strchomp(lines[0]), SCHEDULE_MAGIC) != 0) {
-		fail(error, SIM_SCHEDULE_ERROR_SYNTAX, path, 1, NULL,
-		     "expected '" SCHEDULE_MAGIC "', found '%.60s'", lines[0]);
-		return NULL;
-	}
 	for (n = 1; lines[n]; n++) {
 		char *l = g_strstrip(lines[n]);
 

@@ -29,6 +29,7 @@
 #ifndef HVSIM_SCHEDULE_H
 #define HVSIM_SCHEDULE_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <glib.h>
 
@@ -81,5 +82,19 @@ gboolean sim_schedule_save(const SimSchedule *s, const char *path,
  * resolved from the schedule file's directory. Free the result.
  */
 char *sim_schedule_scenario_path(const SimSchedule *s);
+
+/*
+ * The line-oriented text files hvsim writes (schedules, results): the
+ * lines of @path, checked to be UTF-8 text whose first line is @magic, or
+ * NULL with @error in @domain ("PATH: cannot read the WHAT: ..." with
+ * @io_code, "PATH:1: expected ..." with @syntax_code).
+ */
+gchar **sim__line_file_read(const char *path, const char *magic,
+			    const char *what, GQuark domain, int io_code,
+			    int syntax_code, GError **error);
+/* Set @error to "PATH:LINE: [KEY: ]message". */
+void sim__line_file_vfail(GError **error, GQuark domain, int code,
+			  const char *path, int line, const char *key,
+			  const char *fmt, va_list ap);
 
 #endif /* HVSIM_SCHEDULE_H */
