@@ -6,97 +6,16 @@
  * that bad options exit 2 with nothing run. It sits between the command
  * line (sim/cli_dfs.c) and the scenarios of scenarios/.
  */
-#include <check.h>
-#include <stdarg.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
 
-#include <glib.h>
-#include <glib/gstdio.h>
-
-typedef struct {
-	int status;
-	char *out;
-	char *err;
-} Result;
-
-static void result_clear(Result *r)
-{
-	g_free(r->out);
-	g_free(r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Result, result_clear)
+#include "cli-test.h"
 
 static char *scenario(const char *name)
 {
-	const char *root = g_getenv("HVSIM_SOURCE_ROOT");
+	g_autofree char *rel = g_build_filename("scenarios", name, NULL);
 
-	ck_assert_msg(root, "HVSIM_SOURCE_ROOT is not set");
-	return g_build_filename(root, "scenarios", name, NULL);
+	return source_path(rel);
 }
-
-static char *make_tmpdir(void)
-{
-	char *dir = g_dir_make_tmp("hvsim-dfs-XXXXXX", NULL);
-
-	ck_assert_ptr_nonnull(dir);
-	return dir;
-}
-
-static void rmtree(const char *dir)
-{
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	while (d && (name = g_dir_read_name(d))) {
-		g_autofree char *p = g_build_filename(dir, name, NULL);
-
-		if (g_file_test(p, G_FILE_TEST_IS_DIR))
-			rmtree(p);
-		else
-			g_unlink(p);
-	}
-	g_rmdir(dir);
-}
-
-/* @s on one line for a failure message (leaked: only on failure). */
-static char *one_line(const char *s)
-{
-	g_autofree char *t = g_strndup(s, 600);
-
-	return g_strescape(t, NULL);
-}
-
-static Result G_GNUC_NULL_TERMINATED hvsim(const char *cwd, const char *first,
-					   ...)
-{
-	const char *exe = g_getenv("HVSIM_EXE");
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	g_autoptr(GError) err = NULL;
-	Result r = { 0 };
-	va_list ap;
-	int wait;
-
-	ck_assert_msg(exe, "HVSIM_EXE is not set");
-	g_ptr_array_add(argv, (char *)exe);
-	va_start(ap, first);
-	for (const char *a = first; a; a = va_arg(ap, const char *))
-		g_ptr_array_add(argv, (char *)a);
-	va_end(ap);
-	g_ptr_array_add(argv, NULL);
-	ck_assert_msg(g_spawn_sync(cwd, (char **)argv->pdata, NULL,
-				   G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
-				   &wait, &err),
-		      "spawn: %s", err ? err->message : "?");
-	ck_assert_msg(WIFEXITED(wait), "hvsim died: %s", one_line(r.err));
-	r.status = WEXITSTATUS(wait);
-	return r;
-}
-
-#define assert_contains(hay, needle)					\
-	ck_assert_msg(strstr((hay), (needle)), "\"%s\" not found in \"%s\"", \
-		      (needle), one_line(hay))
 
 /* The integer after "\"@key\": " in @json. */
 static guint64 json_u64(const char *json, const char *key)

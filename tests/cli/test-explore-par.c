@@ -29,6 +29,7 @@
 #include "sim/results.h"
 #include "sim/world.h"
 
+#include "cli-test.h"
 #include "crash-helper.h"
 
 /* ------------------------------------------------- crashing in a task -- */
@@ -376,117 +377,10 @@ END_TEST
 
 /* ------------------------------------------------- through the CLI -- */
 
-typedef struct {
-	int status;
-	char *out;
-	char *err;
-} Result;
-
-static void result_clear(Result *r)
-{
-	g_free(r->out);
-	g_free(r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Result, result_clear)
-
-static char *source_path(const char *rel)
-{
-	const char *root = g_getenv("HVSIM_SOURCE_ROOT");
-
-	ck_assert_msg(root, "HVSIM_SOURCE_ROOT is not set");
-	return g_build_filename(root, rel, NULL);
-}
-
 static char *storvsc(void)
 {
 	return source_path("scenarios/storvsc-subchannel-race.scn");
 }
-
-static char *canary(void)
-{
-	return source_path("scenarios/canary-abba-deadlock.scn");
-}
-
-static char *make_tmpdir(void)
-{
-	char *dir = g_dir_make_tmp("hvsim-par-XXXXXX", NULL);
-
-	ck_assert_ptr_nonnull(dir);
-	return dir;
-}
-
-static void rmtree(const char *dir)
-{
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	while (d && (name = g_dir_read_name(d))) {
-		g_autofree char *p = g_build_filename(dir, name, NULL);
-
-		if (g_file_test(p, G_FILE_TEST_IS_DIR))
-			rmtree(p);
-		else
-			g_unlink(p);
-	}
-	g_rmdir(dir);
-}
-
-static guint count_files(const char *dir)
-{
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	guint n = 0;
-
-	while (d && g_dir_read_name(d))
-		n++;
-	return n;
-}
-
-static char *one_line(const char *s)
-{
-	g_autofree char *t = g_strndup(s, 600);
-
-	return g_strescape(t, NULL);
-}
-
-static Result hvsim_argv(const char *cwd, const char *const *args)
-{
-	const char *exe = g_getenv("HVSIM_EXE");
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	g_autoptr(GError) err = NULL;
-	Result r = { 0 };
-	int wait;
-
-	ck_assert_msg(exe, "HVSIM_EXE is not set");
-	g_ptr_array_add(argv, (char *)exe);
-	for (; *args; args++)
-		g_ptr_array_add(argv, (char *)*args);
-	g_ptr_array_add(argv, NULL);
-	ck_assert_msg(g_spawn_sync(cwd, (char **)argv->pdata, NULL,
-				   G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err,
-				   &wait, &err),
-		      "spawn: %s", err ? err->message : "?");
-	ck_assert_msg(WIFEXITED(wait), "hvsim died: %s", one_line(r.err));
-	r.status = WEXITSTATUS(wait);
-	return r;
-}
-
-static Result G_GNUC_NULL_TERMINATED hvsim(const char *cwd, const char *first,
-					   ...)
-{
-	g_autoptr(GPtrArray) args = g_ptr_array_new();
-	va_list ap;
-
-	va_start(ap, first);
-	for (const char *a = first; a; a = va_arg(ap, const char *))
-		g_ptr_array_add(args, (char *)a);
-	va_end(ap);
-	g_ptr_array_add(args, NULL);
-	return hvsim_argv(cwd, (const char *const *)args->pdata);
-}
-
-#define assert_contains(hay, needle)					\
-	ck_assert_msg(strstr((hay), (needle)), "\"%s\" not found in \"%s\"", \
-		      (needle), one_line(hay))
 
 /* The JSON object without its two timing figures. */
 static char *untimed(const char *json)
