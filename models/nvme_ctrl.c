@@ -33,6 +33,14 @@
  * schedule needs to explore the races without a script (the research
  * notes' "removal trigger ... after Set Features completes").
  *
+ * "after = msix-enable" (with "count") arms it on the guest enabling
+ * MSI-X instead: the power goes inside that config write (models/pci.c),
+ * the guest's own context, so the remover starts while the reset worker
+ * is between allocating its vectors (A4) and requesting the admin IRQ
+ * (A5). No admin command completes in that window, and guest code takes
+ * no virtual time, so neither a command nor a timeline event at a fixed
+ * time can put the removal there (race: nvme-a5a6-after-b1b2).
+ *
  * The model never trusts the guest: a queue or buffer that is not live
  * guest memory, a full completion queue or a bad register access is a
  * protocol violation, recorded (SIM_TR_HOST_NOTE) and counted, and the
@@ -595,14 +603,17 @@ static void nvme_power_off(void *priv)
 	c->gen++;
 }
 
-/* Opcodes a power-off can be armed on, by the name "after" gives. */
+/* What a power-off can be armed on, by the name "after" gives: an
+ * admin opcode, at once (-1), or the guest enabling MSI-X (-2). */
+#define AFTER_NOW		(-1)
+#define AFTER_MSIX_ENABLE	(-2)
 static const char *const after_values[] = {
 	"none", "identify", "set-features", "create-cq", "create-sq",
-	"delete-sq", "delete-cq", NULL,
+	"delete-sq", "delete-cq", "msix-enable", NULL,
 };
 static const int after_opcodes[] = {
-	-1, OP_IDENTIFY, OP_SET_FEATURES, OP_CREATE_CQ, OP_CREATE_SQ,
-	OP_DELETE_SQ, OP_DELETE_CQ,
+	AFTER_NOW, OP_IDENTIFY, OP_SET_FEATURES, OP_CREATE_CQ, OP_CREATE_SQ,
+	OP_DELETE_SQ, OP_DELETE_CQ, AFTER_MSIX_ENABLE,
 };
 
 static void timeline_event(SimWorld *w, void *arg, uint64_t arg2)
@@ -615,8 +626,17 @@ static void timeline_event(SimWorld *w, void *arg, uint64_t arg2)
 	if (strcmp(ev->action->name, "power-off") != 0)
 		return;
 	after = sim_key_value(k, ev->values, "after")->i;
-	if (after_opcodes[after] < 0) {
+	if (after_opcodes[after] == AFTER_NOW) {
 		pci_func_surprise_remove(c->fn);
+		return;
+	}
+	if (after_opcodes[after] == AFTER_MSIX_ENABLE) {
+		/* The PCI function sees the config write; the power goes
+		 * inside it, in the guest's context (race:
+		 * nvme-a5a6-after-b1b2). */
+		pci_func_power_off_at_msix_enable(
+			c->fn, (unsigned int)sim_key_value(k, ev->values,
+							   "count")->i);
 		return;
 	}
 	c->armed_opcode = after_opcodes[after];
@@ -699,10 +719,16 @@ static const SimKeySpec nvme_keys[] = {
 
 static const SimKeySpec power_off_keys[] = {
 	{ "after", SIM_KEY_ENUM, false, "none", 0, 0, after_values,
-	  "none: at once; else right after the controller completes the "
-	  "next such admin command (same virtual time, same host event)" },
+	  "none: at once; msix-enable: inside the guest's config write "
+	  "that enables MSI-X (see count); else right after the controller "
+	  "completes the next such admin command (same virtual time, same "
+	  "host event)" },
 	{ "qid", SIM_KEY_INT, false, "0", 0, 64, NULL,
 	  "with after: only a command for this queue id (0: any)" },
+	{ "count", SIM_KEY_INT, false, "1", 1, 64, NULL,
+	  "with after = msix-enable: the count-th time the guest enables "
+	  "MSI-X since power-on (nvme: 1 the boot vector, before any "
+	  "timeline event can arm it; 2 the vectors of nvme_setup_irqs)" },
 	{ NULL },
 };
 

@@ -13,6 +13,12 @@
  * Detect Changed) clear when written with 1, and BAR writes follow the
  * sizing protocol (all-ones reads back the size mask). Everything the
  * guest reaches is bounds-checked; nothing it does makes the model abort.
+ *
+ * A device model can arm a surprise removal on the guest's n-th MSI-X
+ * enable (pci_func_power_off_at_msix_enable()): the power goes inside
+ * that config write, so the remover becomes runnable while the driver is
+ * between allocating its vectors and requesting its IRQs, a window no
+ * timeline event can reach (race: nvme-a5a6-after-b1b2).
  */
 #include <string.h>
 
@@ -69,6 +75,8 @@ struct PciFunc {
 	MsixEntry msix[MSIX_MAX_VECTORS];
 	bool msix_pending[MSIX_MAX_VECTORS];
 	unsigned int dropped;
+	unsigned int msix_enables;	/* guest writes that enabled MSI-X */
+	unsigned int remove_at_enable;	/* power off at that one; 0: no */
 };
 
 struct PciHost {
@@ -368,6 +376,20 @@ void pci_func_surprise_remove(PciFunc *f)
 		sim_kapi_irq_raise(w, PORT_INTX_BASE + f->index);
 }
 
+/*
+ * Arm a surprise removal on the guest's @nth write that enables MSI-X on
+ * the function, counted from power-on (0 disarms): the power goes in
+ * that config write, right after it took effect, so the remover starts
+ * while the driver is still inside the code that enabled MSI-X. A
+ * timeline event cannot land there: guest code between two device waits
+ * takes no virtual time. Engine context (a model's timeline event).
+ */
+
+void pci_func_power_off_at_msix_enable(PciFunc *f, unsigned int nth)
+{
+	f->remove_at_enable = nth > f->msix_enables ? nth : 0;
+}
+
 bool pci_func_present(const PciFunc *f)
 {
 	return f->present;
@@ -476,7 +498,7 @@ int raw_pci_write(unsigned int domain, unsigned int bus, unsigned int devfn,
 	PciHost *h = host_of(w);
 	PciFunc *f = NULL;
 	CfgSpace *c;
-	bool fmask;
+	bool fmask, was_on;
 
 	if (!h || domain || bad_access(reg, len))
 		return 0;
@@ -489,6 +511,7 @@ int raw_pci_write(unsigned int domain, unsigned int bus, unsigned int devfn,
 		bar_write(c, reg, len, val);
 		return 0;
 	}
+	was_on = c == &f->fn && msix_on(f, &fmask);
 	for (int i = 0; i < len; i++) {
 		uint8_t b = (uint8_t)(val >> (8 * i));
 		uint8_t m = c->wmask[reg + i], k = c->w1c[reg + i];
@@ -499,6 +522,14 @@ int raw_pci_write(unsigned int domain, unsigned int bus, unsigned int devfn,
 	/* Unmasking MSI-X, or enabling it, lets pending messages out. */
 	if (c == &f->fn && msix_on(f, &fmask) && !fmask)
 		msix_flush_pending(f);
+	/* A power-off armed on this MSI-X enable: the guest's write took
+	 * effect, and the power goes before its next instruction (race:
+	 * nvme-a5a6-after-b1b2). */
+	if (c == &f->fn && f->present && !was_on && msix_on(f, &fmask) &&
+	    ++f->msix_enables == f->remove_at_enable) {
+		f->remove_at_enable = 0;
+		pci_func_surprise_remove(f);
+	}
 	return 0;
 }
 
@@ -513,6 +544,8 @@ static void host_start(SimWorld *w, SimModel *m)
 
 		f->present = true;
 		f->dropped = 0;
+		f->msix_enables = 0;
+		f->remove_at_enable = 0;
 		memset(f->msix, 0, sizeof(f->msix));
 		memset(f->msix_pending, 0, sizeof(f->msix_pending));
 		/* Entries come out of reset masked. */

@@ -84,6 +84,9 @@ PciFunc *pci_host_add_function(PciHost *h, const PciFuncConfig *cfg);
 /* Device side, engine context. */
 void pci_func_interrupt(PciFunc *f, unsigned int vector);
 void pci_func_surprise_remove(PciFunc *f);
+/* Power the function off inside the guest's @nth config write that
+ * enables MSI-X (counted from power-on; 0 disarms). Engine context. */
+void pci_func_power_off_at_msix_enable(PciFunc *f, unsigned int nth);
 bool pci_func_present(const PciFunc *f);
 bool pci_func_bus_master(const PciFunc *f);
 SimWorld *pci_func_world(const PciFunc *f);

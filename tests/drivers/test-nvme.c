@@ -374,6 +374,142 @@ START_TEST(test_nvme_surprise_removal_of_a_live_controller_is_clean)
 }
 END_TEST
 
+/*
+ * Exploration with no script finds the two races whose window no command
+ * completion and no timeline time can reach (race: nvme-a4-vs-b3, armed
+ * on Create I/O SQ 1; nvme-a5a6-after-b1b2, armed on the reset worker's
+ * MSI-X enable): random and PCT schedules, seed 1, within 1,000
+ * executions, find the documented failure, and everything they find is
+ * one of the scenario's pre-fix alternatives.
+ */
+static const char *const explored[] = {
+	"nvme-a4-vs-b3", "nvme-a5a6-after-b1b2",
+};
+
+static const NvmeCase *case_named(const char *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
+		if (strcmp(cases[i].name, name) == 0)
+			return &cases[i];
+	ck_abort_msg("no case %s", name);
+	return NULL;
+}
+
+static uint64_t explore_to_documented(Run *r, const NvmeCase *c,
+				      SimStrategy *s, const char *what)
+{
+	const SimExpect *e = sim_scenario_expect(r->scn, "pre-fix");
+
+	for (uint64_t i = 0; i < 1000; i++) {
+		SimEnd end = sim_world_run(r->w, s, 1, i, sim_scenario_init,
+					   r->scn);
+
+		if (end == SIM_END_CLEAN)
+			continue;
+		ck_assert_msg(end == SIM_END_BUG &&
+			      sim_expect_matches(e, r->w->bug->kind,
+						 r->w->bug->func),
+			      "%s %s execution %" G_GUINT64_FORMAT ": %s",
+			      c->name, what, i, verdict(r, end));
+		if (r->w->bug->kind == c->kind &&
+		    strcmp(r->w->bug->func, c->func) == 0)
+			return i + 1;
+	}
+	ck_abort_msg("%s: 1000 %s executions never found %s", c->name, what,
+		     c->func);
+	return 0;
+}
+
+START_TEST(test_nvme_exploration_finds_the_window_races_without_a_script)
+{
+	const NvmeCase *c = case_named(explored[_i]);
+	SimStrategy *s;
+	uint64_t bound;
+	Run r;
+
+	run_open(&r, c->name, "pre-fix");
+	r.w->respect_order = false;	/* no script */
+	r.w->trace_on = false;
+	/* PCT's change points among the steps of one unscripted run. */
+	s = sim_strategy_first();
+	run_once(&r, s, 1);
+	bound = r.w->steps;
+	sim_strategy_free(s);
+	ck_assert_uint_gt(bound, 100);
+
+	s = sim_strategy_random();
+	explore_to_documented(&r, c, s, "random");
+	sim_strategy_free(s);
+	s = sim_strategy_pct(3, bound);
+	explore_to_documented(&r, c, s, "PCT");
+	sim_strategy_free(s);
+	run_close(&r);
+}
+END_TEST
+
+/* Index of the first trace event of @kind named @name, or -1. */
+static long first_event(SimWorld *w, int kind, const char *name)
+{
+	const SimTrace *t = sim_world_trace(w);
+
+	for (size_t i = 0; i < t->len; i++)
+		if ((int)t->ev[i].kind == kind && t->ev[i].name &&
+		    strcmp(t->ev[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* A scenario with one power-off event of the given keys, no script. */
+static SimEnd run_power_off(Run *r, const char *event_keys)
+{
+	g_autofree char *dir = g_dir_make_tmp("hvsim-nvme-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "dev.scn", NULL);
+	g_autofree char *text = g_strdup_printf(
+		"[scenario]\ntitle = nvme test\nupstream = none\nfix = none\n\n"
+		"[machine]\ncpus = 4\nmodules = pci;nvme\n\n"
+		"[device nvme0]\ntype = nvme\nmsix-vectors = 8\n\n"
+		"[event pull]\nat = 0\ndevice = nvme0\naction = power-off\n%s\n"
+		"[schedule]\nstrategy = scripted\n\n"
+		"[expect]\npre-fix = clean\npost-fix = clean\n", event_keys);
+	SimEnd end;
+
+	ck_assert(g_file_set_contents(path, text, -1, NULL));
+	run_open_path(r, path, "pre-fix");
+	end = run_scripted(r);
+	g_unlink(path);
+	g_rmdir(dir);
+	return end;
+}
+
+/*
+ * "after = msix-enable": the power goes inside the guest's config write
+ * that enables MSI-X, the count-th one since power-on. The second is the
+ * reset worker's A4 (the first is nvme_pci_enable()'s boot vector), so
+ * the removal comes after nvme.A4 and before nvme.A5 in the trace; a
+ * count the guest never reaches removes nothing.
+ */
+START_TEST(test_nvme_power_off_after_msix_enable_lands_in_the_window)
+{
+	Run r;
+	long a4, a5, off;
+
+	run_power_off(&r, "after = msix-enable\ncount = 2\n");
+	a4 = first_event(r.w, SIM_TR_POINT, "nvme.A4");
+	a5 = first_event(r.w, SIM_TR_POINT, "nvme.A5");
+	off = first_event(r.w, SIM_TR_HOST_NOTE, "surprise removal");
+	ck_assert_msg(a4 >= 0 && off > a4 && a5 > off,
+		      "A4 at %ld, removal at %ld, A5 at %ld", a4, off, a5);
+	run_close(&r);
+
+	ck_assert_int_eq(run_power_off(&r, "after = msix-enable\ncount = 9\n"),
+			 SIM_END_CLEAN);
+	ck_assert_int_eq(first_event(r.w, SIM_TR_HOST_NOTE,
+				     "surprise removal"), -1);
+	ck_assert_int_eq(count_points(r.w, "nvme.B3"), 0);
+	run_close(&r);
+}
+END_TEST
+
 static Suite *nvme_suite(void)
 {
 	Suite *s = suite_create("nvme");
@@ -386,6 +522,8 @@ static Suite *nvme_suite(void)
 	tcase_add_loop_test(tc, test_nvme_postfix_scripted_is_clean, 0, n);
 	tcase_add_loop_test(tc, test_nvme_postfix_random_1000_seeds_clean, 0, n);
 	tcase_add_test(tc, test_nvme_same_seed_same_trace_bytes);
+	tcase_add_loop_test(tc, test_nvme_exploration_finds_the_window_races_without_a_script,
+			    0, G_N_ELEMENTS(explored));
 	suite_add_tcase(s, tc);
 
 	tcase_set_timeout(dev, 120);
@@ -394,6 +532,7 @@ static Suite *nvme_suite(void)
 	tcase_add_test(dev, test_nvme_set_features_error_leaves_the_admin_queue_only);
 	tcase_add_test(dev, test_nvme_admin_timeout_disables_the_controller);
 	tcase_add_test(dev, test_nvme_surprise_removal_of_a_live_controller_is_clean);
+	tcase_add_test(dev, test_nvme_power_off_after_msix_enable_lands_in_the_window);
 	suite_add_tcase(s, dev);
 	return s;
 }
