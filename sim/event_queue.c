@@ -67,6 +67,7 @@ static bool take_cancelled(SimEventQueue *q, uint64_t seq)
 uint64_t sim_event_queue_push(SimEventQueue *q, uint64_t time,
 			      SimEventQueueFn fn, void *arg, uint64_t arg2)
 {
+	SimEvent ev;
 	size_t i;
 
 	if (q->len == q->cap) {
@@ -74,20 +75,19 @@ uint64_t sim_event_queue_push(SimEventQueue *q, uint64_t time,
 		q->heap = g_renew(SimEvent, q->heap, q->cap);
 	}
 	i = q->len++;
-	q->heap[i] = (SimEvent){ time, q->next_seq++, fn, arg, arg2 };
-	/* Sift up. */
+	ev = (SimEvent){ time, q->next_seq++, fn, arg, arg2 };
+	/* Sift up, moving parents into the hole rather than swapping: the
+	 * same comparisons, so the same final layout, with fewer copies. */
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
-		SimEvent tmp;
 
-		if (!before(&q->heap[i], &q->heap[parent]))
+		if (!before(&ev, &q->heap[parent]))
 			break;
-		tmp = q->heap[i];
 		q->heap[i] = q->heap[parent];
-		q->heap[parent] = tmp;
 		i = parent;
 	}
-	return q->heap[i].seq;
+	q->heap[i] = ev;
+	return ev.seq;
 }
 
 static void remove_front(SimEventQueue *q, SimEvent *out);
@@ -111,24 +111,26 @@ bool sim_event_queue_pop(SimEventQueue *q, SimEvent *out)
 
 static void remove_front(SimEventQueue *q, SimEvent *out)
 {
-	size_t i = 0;
+	size_t i = 0, len;
+	SimEvent last;
 
 	*out = q->heap[0];
-	q->heap[0] = q->heap[--q->len];
-	/* Sift down. */
+	len = --q->len;
+	last = q->heap[len];
+	/* Sift the last event down from the root, through a hole: the same
+	 * comparisons as swapping it along, so the same final layout. */
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
-		SimEvent tmp;
+		const SimEvent *mv = &last;
 
-		if (l < q->len && before(&q->heap[l], &q->heap[m]))
-			m = l;
-		if (r < q->len && before(&q->heap[r], &q->heap[m]))
-			m = r;
-		if (m == i)
+		if (l < len && before(&q->heap[l], mv))
+			mv = &q->heap[m = l];
+		if (r < len && before(&q->heap[r], mv))
+			mv = &q->heap[m = r];
+		if (mv == &last)
 			break;
-		tmp = q->heap[i];
-		q->heap[i] = q->heap[m];
-		q->heap[m] = tmp;
+		q->heap[i] = *mv;
 		i = m;
 	}
+	q->heap[i] = last;
 }

@@ -38,8 +38,8 @@
  * Is some byte of [off, off+size) poisoned? Sets *@bad to the first one.
  * Bytes past the end of the reservation are not heap and are not checked.
  */
-static bool shadow_range_bad(const SimHeap *h, size_t off, size_t size,
-			     size_t *bad)
+static inline __attribute__((always_inline)) bool
+shadow_range_bad(const SimHeap *h, size_t off, size_t size, size_t *bad)
 {
 	size_t end = off + size < h->span ? off + size : h->span;
 	size_t g = off & ~7UL;
@@ -47,8 +47,9 @@ static bool shadow_range_bad(const SimHeap *h, size_t off, size_t size,
 	while (g < end) {
 		uint8_t v;
 
-		/* Eight accessible granules at once: 64 bytes per step. */
-		if (!(g & 63) && g + 64 <= end) {
+		/* Eight accessible granules at once: 64 bytes per step
+		 * (an unaligned load of the shadow is fine on x86-64). */
+		if (g + 64 <= end) {
 			uint64_t word;
 
 			memcpy(&word, h->shadow + (g >> 3), sizeof(word));
@@ -465,6 +466,19 @@ void sim__heap_bounds(SimWorld *w, uintptr_t *lo, uintptr_t *alias,
 
 /* ------------------------------------------------------------- checks -- */
 
+/* A bad access: its stack and report. Out of line and cold, so a clean
+ * walk in sim__kasan_slow(), the common case, carries none of this frame
+ * (the SimStack, the registers kept across the capture). */
+static __attribute__((noinline, cold)) void
+sim__kasan_report_slow(SimWorld *w, uintptr_t addr, size_t size, bool write,
+		       uintptr_t ip, const char *at, size_t bad)
+{
+	SimStack st;
+
+	sim_stack_capture(&st, 0);
+	report_bad_access(w, &st, addr, size, write, ip, bad, at);
+}
+
 /*
  * The out-of-line part of a check: the full shadow walk and, on a bad
  * byte, the report. Reached for partial or poisoned granules, unaligned or
@@ -479,12 +493,25 @@ sim__kasan_slow(SimWorld *w, uintptr_t addr, size_t size, bool write,
 {
 	SimHeap *h = w->heap;
 	size_t bad;
-	SimStack st;
 
 	if (!size || !shadow_range_bad(h, addr - h->lo, size, &bad))
 		return;
-	sim_stack_capture(&st, 0);
-	report_bad_access(w, &st, addr, size, write, ip, bad, at);
+	sim__kasan_report_slow(w, addr, size, write, ip, at, bad);
+}
+
+/* The two checks below while a footprint is recorded. Out of line, so
+ * their common path keeps nothing across a call and saves no register. */
+static __attribute__((noinline)) void
+sim__heap_check_footprint(SimWorld *w, uintptr_t addr, size_t size,
+			  bool write, uintptr_t ret_ip, const char *func,
+			  bool fp_write)
+{
+	SimHeap *h = w->heap;
+
+	sim__footprint_touch(w, addr, size, fp_write);
+	if (addr - h->lo >= h->span)
+		return;
+	sim__kasan_slow(w, addr, size, write, ret_ip, func);
 }
 
 /*
@@ -497,8 +524,11 @@ void sim_heap_check(SimWorld *w, uintptr_t addr, size_t size, bool write,
 {
 	SimHeap *h = w->heap;
 
-	if (G_UNLIKELY(w->footprint))
-		sim__footprint_touch(w, addr, size, true);
+	if (G_UNLIKELY(w->footprint)) {
+		sim__heap_check_footprint(w, addr, size, write, ret_ip, NULL,
+					  true);
+		return;
+	}
 	if (addr - h->lo >= h->span)
 		return;
 	sim__kasan_slow(w, addr, size, write, ret_ip, NULL);
@@ -510,8 +540,11 @@ void sim__heap_check_at(SimWorld *w, uintptr_t addr, size_t size, bool write,
 {
 	SimHeap *h = w->heap;
 
-	if (G_UNLIKELY(w->footprint))
-		sim__footprint_touch(w, addr, size, write);
+	if (G_UNLIKELY(w->footprint)) {
+		sim__heap_check_footprint(w, addr, size, write, ret_ip, func,
+					  write);
+		return;
+	}
 	if (addr - h->lo >= h->span)
 		return;
 	sim__kasan_slow(w, addr, size, write, ret_ip, func);

@@ -8,6 +8,10 @@
  *
  * It sits between sim_world_run() (sim/world.c) and the tasks
  * (sim/task.c); the loop runs on the caller's stack, each task on its own.
+ * When a task gives up the CPU while another task is runnable, the loop's
+ * next iteration runs on that task's stack instead and switches straight
+ * to the task picked (switch_in_place), which saves the round trip through
+ * the loop's stack and changes nothing else.
  */
 #include <string.h>
 
@@ -22,10 +26,14 @@
 #include "sim/trace.h"
 #include "sim/world.h"
 
+static bool switch_in_place(SimWorld *w, SimTask *t);
+
 void sim__sched_switch_out(SimWorld *w)
 {
 	SimTask *t = sim__current;
 
+	if (w->nrunnable && switch_in_place(w, t))
+		return;
 	sim__ctx_switch(&t->ctx_sp, w->sched_sp);
 	/* Picked again: the scheduler has set sim__current back to us. */
 }
@@ -240,11 +248,13 @@ static bool advance_time(SimWorld *w)
 static SimTask *pick(SimWorld *w, SimTask *prev)
 {
 	SimTask **buf = w->runnable_buf;
+	/* Loaded once: the stores to buf could otherwise alias them. */
+	SimTask **tasks = (SimTask **)w->tasks->pdata;
+	guint i, len = w->tasks->len;
 	uint32_t n = 0, idx;
-	guint i;
 
-	for (i = 0; i < w->tasks->len; i++) {
-		SimTask *t = g_ptr_array_index(w->tasks, i);
+	for (i = 0; i < len; i++) {
+		SimTask *t = tasks[i];
 
 		if (t->state == SIM_TASK_RUNNABLE) {
 			g_assert(n < G_N_ELEMENTS(w->runnable_buf));
@@ -259,6 +269,62 @@ static SimTask *pick(SimWorld *w, SimTask *prev)
 	w->decisions++;
 	g_array_append_val(w->schedule, buf[idx]->id);
 	return buf[idx];
+}
+
+/*
+ * The running task @t gives up the CPU (a scheduling point, a block, an
+ * exit) while some task is runnable: run the scheduler's next iteration
+ * here, on @t's stack, and switch straight to the task picked. With no
+ * footprint the loop would do exactly this (step_end is empty; events and
+ * the clock wait until nothing is runnable), in the same order and with
+ * sim__current NULL as there; what is saved is the round trip through the
+ * scheduler's stack: both switches when a yielding @t is picked again, as
+ * it often is, and one otherwise. Returns false when the loop must take
+ * over; true once @t runs again.
+ */
+static bool switch_in_place(SimWorld *w, SimTask *t)
+{
+	SimTask *next;
+
+	if (w->footprint || w->stop)
+		return false;
+	sim__current = NULL;
+	next = pick(w, t);
+	sim__step_begin(w, next);
+	if (w->stop) {
+		/* A search ended the execution before the step
+		 * (sim/dfs.c): the loop sees w->stop and ends. */
+		sim__current = t;
+		return false;
+	}
+	if (next != t)
+		sim_trace(w, SIM_TR_SWITCH, 0, NULL, NULL, 0, next->id);
+	sim__current = next;
+	if (next != t)
+		sim__ctx_switch(&t->ctx_sp, next->ctx_sp);
+	/* Running again: whoever switched to us set sim__current. */
+	return true;
+}
+
+void sim_yield(SimWorld *w)
+{
+	SimTask *t = sim__current;
+
+	g_assert(t && t->world == w);
+	sim__step_point(w);
+	w->steps++;
+	if (G_UNLIKELY(w->steps >= w->limits.max_steps)) {
+		w->end = SIM_END_STEP_LIMIT;
+		sim__sched_abort(w);
+	}
+	if (t->state == SIM_TASK_RUNNABLE) {
+		/* Nobody else could run, so there is no decision to make
+		 * and virtual time cannot move while this task is
+		 * runnable. */
+		if (w->nrunnable == 1)
+			return;
+	}
+	sim__sched_switch_out(w);
 }
 
 SimEnd sim__sched_loop(SimWorld *w)
@@ -298,11 +364,13 @@ SimEnd sim__sched_loop(SimWorld *w)
 			break;
 		if (t != prev)
 			sim_trace(w, SIM_TR_SWITCH, 0, NULL, NULL, 0, t->id);
-		prev = t;
 		sim__current = t;
 		sim__ctx_switch(&w->sched_sp, t->ctx_sp);
+		/* The task that switched out: another than t when tasks
+		 * switched straight to each other (switch_in_place). */
+		prev = sim__current;
 		sim__current = NULL;
-		sim__step_end(w, t);
+		sim__step_end(w, prev);
 	}
 	/* A lock-order warning of this execution is its verdict when
 	 * nothing else was found. */

@@ -153,23 +153,7 @@ void sim__tasks_free(SimWorld *w)
 						     w->task_pool->len - 1));
 }
 
-void sim_yield(SimWorld *w)
-{
-	SimTask *t = sim__current;
-
-	g_assert(t && t->world == w);
-	sim__step_point(w);
-	w->steps++;
-	if (G_UNLIKELY(w->steps >= w->limits.max_steps)) {
-		w->end = SIM_END_STEP_LIMIT;
-		sim__sched_abort(w);
-	}
-	/* Fast path: nobody else could run, so there is no decision to make
-	 * and virtual time cannot move while this task is runnable. */
-	if (w->nrunnable == 1 && t->state == SIM_TASK_RUNNABLE)
-		return;
-	sim__sched_switch_out(w);
-}
+/* sim_yield() is in sim/sched.c: it may run the scheduler's pick itself. */
 
 static void timeout_fire(SimWorld *w, void *arg, uint64_t token);
 
@@ -240,11 +224,13 @@ void sim_wake(SimWorld *w, SimTask *t)
 
 int sim_wake_all(SimWorld *w, const void *obj)
 {
+	/* Loaded once: waking creates no task. */
+	SimTask **tasks = (SimTask **)w->tasks->pdata;
+	guint i, len = w->tasks->len;
 	int n = 0;
-	guint i;
 
-	for (i = 0; i < w->tasks->len; i++) {
-		SimTask *t = g_ptr_array_index(w->tasks, i);
+	for (i = 0; i < len; i++) {
+		SimTask *t = tasks[i];
 
 		if (t->wait_obj == obj && (t->state == SIM_TASK_BLOCKED ||
 					   t->state == SIM_TASK_IDLE)) {

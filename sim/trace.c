@@ -96,17 +96,14 @@ static void trace_make_room(const SimWorld *w, SimTrace *t)
 	t->ev = g_renew(SimTraceEvent, t->ev, t->cap);
 }
 
-void sim_trace(SimWorld *w, SimTraceKind kind, uint32_t obj, const char *name,
-	       const char *func, int64_t arg, uint32_t peer)
+static inline __attribute__((always_inline)) void
+trace_record(SimWorld *w, SimTraceKind kind, uint32_t obj, const char *name,
+	     const char *func, int64_t arg, uint32_t peer)
 {
 	SimTrace *t = &w->trace;
 	SimTask *cur = sim_current();
-	SimTraceEvent *ev;
+	SimTraceEvent *ev = &t->ev[t->len++];
 
-	if (G_UNLIKELY(t->len == t->cap ||
-		       (!w->trace_on && t->len >= TRACE_TAIL_BUF)))
-		trace_make_room(w, t);
-	ev = &t->ev[t->len++];
 	ev->step = w->steps;
 	ev->time = w->now;
 	ev->task = cur ? cur->id : 0;
@@ -116,6 +113,30 @@ void sim_trace(SimWorld *w, SimTraceKind kind, uint32_t obj, const char *name,
 	ev->func = func;
 	ev->arg = arg;
 	ev->peer = peer;
+}
+
+/* sim_trace() when the buffer is full. Out of line, so the common path
+ * is a leaf with nothing to keep across a call (no callee-saved register
+ * to push). */
+static __attribute__((noinline, cold)) void
+trace_slow(SimWorld *w, SimTraceKind kind, uint32_t obj, const char *name,
+	   const char *func, int64_t arg, uint32_t peer)
+{
+	trace_make_room(w, &w->trace);
+	trace_record(w, kind, obj, name, func, arg, peer);
+}
+
+void sim_trace(SimWorld *w, SimTraceKind kind, uint32_t obj, const char *name,
+	       const char *func, int64_t arg, uint32_t peer)
+{
+	SimTrace *t = &w->trace;
+
+	if (G_UNLIKELY(t->len == t->cap ||
+		       (!w->trace_on && t->len >= TRACE_TAIL_BUF))) {
+		trace_slow(w, kind, obj, name, func, arg, peer);
+		return;
+	}
+	trace_record(w, kind, obj, name, func, arg, peer);
 }
 
 const SimTrace *sim_world_trace(const SimWorld *w)
