@@ -14,7 +14,6 @@
  * The wall clock is read only for --time and for the rate printed; it
  * never changes which executions run or what they do.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,27 +25,11 @@
 #include "sim/cli_private.h"
 #include "sim/dfs.h"
 #include "sim/report.h"
+#include "sim/results.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
 
 #define DEFAULT_PREEMPTIONS	2
-
-typedef struct {
-	char *sig;
-	uint64_t count;
-	uint64_t first;		/* DFS execution index */
-	char *schedule;		/* file saved, or NULL */
-	gboolean expected;
-} Finding;
-
-static void finding_free(gpointer p)
-{
-	Finding *f = p;
-
-	g_free(f->sig);
-	g_free(f->schedule);
-	g_free(f);
-}
 
 typedef struct {
 	const SimScenario *s;
@@ -57,8 +40,8 @@ typedef struct {
 	gboolean por;
 	const char *save_dir;
 	gboolean json;
-	GPtrArray *findings;	/* Finding*, in order of discovery */
-	GHashTable *by_sig;	/* signature -> Finding*; lookup only */
+	GPtrArray *findings;	/* SimFinding*, in order of discovery */
+	GHashTable *by_sig;	/* signature -> SimFinding*; lookup only */
 } DfsCli;
 
 gboolean sim__cli_wants_dfs(GStrv args)
@@ -93,7 +76,7 @@ static char *schedule_file(const DfsCli *x, const char *sig)
  * A new signature at DFS execution @i: run its schedule again with stacks
  * and the full trace, check it ends the same way, save and print it.
  */
-static int new_finding(DfsCli *x, uint64_t i, Finding *f)
+static int new_finding(DfsCli *x, uint64_t i, SimFinding *f)
 {
 	SimWorld *w = x->w;
 	const uint32_t *dec;
@@ -139,7 +122,7 @@ static int new_finding(DfsCli *x, uint64_t i, Finding *f)
 static int record(DfsCli *x, uint64_t i, SimEnd end)
 {
 	g_autofree char *sig = NULL;
-	Finding *f;
+	SimFinding *f;
 
 	if (end == SIM_END_CLEAN)
 		return SIM_EXIT_CLEAN;
@@ -154,7 +137,7 @@ static int record(DfsCli *x, uint64_t i, SimEnd end)
 		f->count++;
 		return SIM_EXIT_CLEAN;
 	}
-	f = g_new0(Finding, 1);
+	f = g_new0(SimFinding, 1);
 	f->sig = g_steal_pointer(&sig);
 	f->count = 1;
 	f->first = i;
@@ -163,26 +146,12 @@ static int record(DfsCli *x, uint64_t i, SimEnd end)
 	return new_finding(x, i, f);
 }
 
-static void json_string(GString *out, const char *s)
-{
-	g_string_append_c(out, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			g_string_append_printf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			g_string_append_printf(out, "\\u%04x", *s);
-		else
-			g_string_append_c(out, *s);
-	}
-	g_string_append_c(out, '"');
-}
-
 static void print_json(const DfsCli *x, double secs)
 {
 	const SimDfsStats *st = sim_dfs_stats(x->dfs);
 	g_autoptr(GString) out = g_string_new("{");
 	char rate[G_ASCII_DTOSTR_BUF_SIZE], el[G_ASCII_DTOSTR_BUF_SIZE];
-	const Finding *first = x->findings->len ? x->findings->pdata[0] : NULL;
+	const SimFinding *first = x->findings->len ? x->findings->pdata[0] : NULL;
 
 	g_ascii_formatd(rate, sizeof(rate), "%.1f",
 			secs > 0 ? st->executions / secs : 0);
@@ -205,26 +174,10 @@ static void print_json(const DfsCli *x, double secs)
 		g_string_append(out, "null");
 	else
 		g_string_append_printf(out, "%u", x->bound);
-	g_string_append_printf(out, ", \"por\": %s, \"max_depth\": %u, "
-			       "\"bugs\": [", x->por ? "true" : "false",
-			       st->max_depth);
-	for (guint i = 0; i < x->findings->len; i++) {
-		const Finding *f = x->findings->pdata[i];
-
-		g_string_append_printf(out, "%s{\"signature\": ",
-				       i ? ", " : "");
-		json_string(out, f->sig);
-		g_string_append_printf(out, ", \"count\": %" PRIu64 ", "
-				       "\"first_execution\": %" PRIu64 ", "
-				       "\"expected\": %s", f->count, f->first,
-				       f->expected ? "true" : "false");
-		if (f->schedule) {
-			g_string_append(out, ", \"schedule\": ");
-			json_string(out, f->schedule);
-		}
-		g_string_append_c(out, '}');
-	}
-	g_string_append(out, "]}\n");
+	g_string_append_printf(out, ", \"por\": %s, \"max_depth\": %u, ",
+			       x->por ? "true" : "false", st->max_depth);
+	sim_results_json_bugs(x->findings, out);
+	g_string_append(out, "}\n");
 	fputs(out->str, stdout);
 }
 
@@ -248,21 +201,10 @@ static void print_summary(const DfsCli *x, double secs)
 		       st->sleep_blocked, st->sleep_blocked == 1 ? "" : "s");
 	else
 		printf("hvsim: partial-order reduction off\n");
-	if (!x->findings->len)
-		printf("hvsim: no bug found\n");
-	else
-		printf("hvsim: %u distinct bug%s:\n", x->findings->len,
-		       x->findings->len == 1 ? "" : "s");
-	for (guint i = 0; i < x->findings->len; i++) {
-		const Finding *f = x->findings->pdata[i];
+	g_autoptr(GString) bugs = g_string_new(NULL);
 
-		printf("hvsim:   %s: %" PRIu64 " execution%s, first at "
-		       "execution %" PRIu64 " (%s)%s%s\n", f->sig, f->count,
-		       f->count == 1 ? "" : "s", f->first,
-		       f->expected ? "expected" : "NOT expected",
-		       f->schedule ? ", saved as " : "",
-		       f->schedule ? f->schedule : "");
-	}
+	sim_results_summary_bugs(x->findings, bugs);
+	fputs(bugs->str, stdout);
 }
 
 /* Wall-clock microseconds, for --time and the rate only. */
@@ -402,7 +344,7 @@ int sim__cli_explore_dfs(GStrv args)
 	g_autoptr(SimWorld) w = NULL;
 	g_autoptr(SimDfs) dfs = NULL;
 	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func(
-		finding_free);
+		sim_finding_free);
 	g_autoptr(GHashTable) by_sig = g_hash_table_new(g_str_hash,
 							g_str_equal);
 	uint64_t runs, secs, seed;
@@ -433,22 +375,9 @@ int sim__cli_explore_dfs(GStrv args)
 					    g_strv_length(args) - 1);
 	if (!check_options(&o, &bound, &runs, &secs))
 		return SIM_EXIT_USAGE;
-	s = sim__cli_load_scenario("explore", args[1]);
-	if (!s)
+	if (!sim__cli_explore_setup(args[1], o.seed, o.variant, o.save, &s, &w,
+				    &seed))
 		return SIM_EXIT_USAGE;
-	seed = s->seed;
-	if (o.seed && !sim__cli_parse_u64("explore", "--seed", o.seed, 0,
-					  &seed))
-		return SIM_EXIT_USAGE;
-	w = sim__cli_make_world("explore", s, o.variant ? o.variant :
-				s->default_variant, FALSE);
-	if (!w)
-		return SIM_EXIT_USAGE;
-	w->respect_order = false;
-	if (o.save && g_mkdir_with_parents(o.save, 0777) != 0)
-		return sim__cli_usage_error("explore", "--save %s: cannot "
-					    "create the directory: %s", o.save,
-					    g_strerror(errno));
 	dfs = sim_dfs_new(w, bound, !o.no_por);
 	x = (DfsCli){ .s = s, .w = w, .dfs = dfs, .seed = seed,
 		      .bound = bound, .por = !o.no_por, .save_dir = o.save,

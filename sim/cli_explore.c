@@ -350,6 +350,30 @@ static void explore_options_clear(ExploreOptions *o)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ExploreOptions, explore_options_clear)
 
+gboolean sim__cli_explore_setup(const char *path, const char *seed_text,
+				const char *variant, const char *save,
+				SimScenario **s, SimWorld **w, uint64_t *seed)
+{
+	*s = sim__cli_load_scenario("explore", path);
+	if (!*s)
+		return FALSE;
+	*seed = (*s)->seed;
+	if (seed_text && !sim__cli_parse_u64("explore", "--seed", seed_text, 0,
+					     seed))
+		return FALSE;
+	*w = sim__cli_make_world("explore", *s, variant ? variant :
+				 (*s)->default_variant, FALSE);
+	if (!*w)
+		return FALSE;
+	(*w)->respect_order = false;
+	if (save && g_mkdir_with_parents(save, 0777) != 0) {
+		sim__cli_usage_error("explore", "--save %s: cannot create the "
+				     "directory: %s", save, g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean sim__cli_check_budget(const char *runs_text, const char *time_text,
 			       const char *save, const char *variant,
 			       uint64_t default_runs, uint64_t *runs,
@@ -618,22 +642,9 @@ int sim__cli_explore(GStrv args)
 	if (!check_explore(&o, &runs, &secs, &depth) ||
 	    !check_parallel(&o, &jobs, &shard_k, &shard_n))
 		return SIM_EXIT_USAGE;
-	s = sim__cli_load_scenario("explore", args[1]);
-	if (!s)
+	if (!sim__cli_explore_setup(args[1], o.seed, o.variant, o.save, &s, &w,
+				    &seed))
 		return SIM_EXIT_USAGE;
-	seed = s->seed;
-	if (o.seed && !sim__cli_parse_u64("explore", "--seed", o.seed, 0,
-					  &seed))
-		return SIM_EXIT_USAGE;
-	w = sim__cli_make_world("explore", s, o.variant ? o.variant :
-				s->default_variant, FALSE);
-	if (!w)
-		return SIM_EXIT_USAGE;
-	w->respect_order = false;
-	if (o.save && g_mkdir_with_parents(o.save, 0777) != 0)
-		return sim__cli_usage_error("explore", "--save %s: cannot "
-					    "create the directory: %s", o.save,
-					    g_strerror(errno));
 
 	x = (Explorer){ .s = s, .w = w, .seed = seed, .save_dir = o.save,
 			.json = o.json, .res = res, .secs = secs };

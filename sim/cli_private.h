@@ -73,6 +73,17 @@ int sim__cli_merge(GStrv args);		/* sim/cli_merge.c */
 int sim__cli_minimize(GStrv args);	/* sim/cli_minimize.c */
 
 /*
+ * The start both explore front ends share: load @path, the seed (the
+ * scenario's unless @seed_text), a world for @variant (the scenario's
+ * default unless given) with its ordering constraints off, and --save's
+ * directory. On bad input prints the error and returns FALSE; *@s and
+ * *@w may then hold what was made, for the caller's g_autoptr to free.
+ */
+gboolean sim__cli_explore_setup(const char *path, const char *seed_text,
+				const char *variant, const char *save,
+				SimScenario **s, SimWorld **w, uint64_t *seed);
+
+/*
  * Check explore's --runs/--time budget, --save DIR and --variant; prints
  * the usage error and returns FALSE on bad input. @default_runs when
  * neither --runs nor --time is given (0: no limit).

@@ -16,6 +16,7 @@
 
 #include "sim/results.h"
 #include "sim/schedule.h"
+#include "sim/trace.h"
 
 #define RESULTS_MAGIC	"# hvsim results v1"
 
@@ -26,7 +27,7 @@ G_DEFINE_QUARK(sim-results-error-quark, sim_results_error)
 
 /* ----------------------------------------------------------- findings -- */
 
-static void finding_free(gpointer p)
+void sim_finding_free(gpointer p)
 {
 	SimFinding *f = p;
 
@@ -42,7 +43,7 @@ SimResults *sim_results_new(void)
 {
 	SimResults *r = g_new0(SimResults, 1);
 
-	r->findings = g_ptr_array_new_with_free_func(finding_free);
+	r->findings = g_ptr_array_new_with_free_func(sim_finding_free);
 	return r;
 }
 
@@ -270,24 +271,6 @@ static gboolean parse_u64(const char *text, uint64_t min, uint64_t *out)
 	return TRUE;
 }
 
-static gboolean parse_decisions(const char *text, GArray *out)
-{
-	g_auto(GStrv) words = g_strsplit_set(text, " \t", -1);
-
-	for (size_t i = 0; words[i]; i++) {
-		uint64_t id;
-		uint32_t d;
-
-		if (!*words[i])
-			continue;
-		if (!parse_u64(words[i], 1, &id) || id > UINT32_MAX)
-			return FALSE;
-		d = (uint32_t)id;
-		g_array_append_val(out, d);
-	}
-	return TRUE;
-}
-
 static gboolean parse_shard(const char *v, uint64_t *k, uint64_t *n)
 {
 	g_auto(GStrv) kn = g_strsplit(v, "/", -1);
@@ -499,7 +482,7 @@ static gboolean parse_line(Reader *rd, int line, char *text, GError **error)
 			    "the bug on line %d", rd->bug_line);
 	if (k == K_DECISIONS) {
 		rd->bug_decisions = TRUE;
-		if (!parse_decisions(value, rd->bug->decisions))
+		if (!sim__schedule_parse_decisions(value, rd->bug->decisions))
 			return fail(error, SIM_RESULTS_ERROR_SYNTAX, rd->path,
 				    line, key, "expected %s, found '%.60s'",
 				    expected[k], value);
@@ -649,20 +632,6 @@ gboolean sim_results_merge(SimResults *into, const SimResults *from,
 
 /* ----------------------------------------------------------- printing -- */
 
-static void json_string(GString *out, const char *s)
-{
-	g_string_append_c(out, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			g_string_append_printf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			g_string_append_printf(out, "\\u%04x", *s);
-		else
-			g_string_append_c(out, *s);
-	}
-	g_string_append_c(out, '"');
-}
-
 void sim_results_json(const SimResults *r, GString *out)
 {
 	char rate[G_ASCII_DTOSTR_BUF_SIZE], el[G_ASCII_DTOSTR_BUF_SIZE];
@@ -681,24 +650,31 @@ void sim_results_json(const SimResults *r, GString *out)
 		g_string_append(out, "null");
 	g_string_append_printf(out, ", \"executions_per_second\": %s, "
 			       "\"elapsed_seconds\": %s, \"pruned\": %" PRIu64
-			       ", \"bugs\": [", rate, el, r->pruned);
-	for (guint i = 0; i < r->findings->len; i++) {
-		const SimFinding *f = r->findings->pdata[i];
+			       ", ", rate, el, r->pruned);
+	sim_results_json_bugs(r->findings, out);
+	g_string_append(out, "}\n");
+}
+
+void sim_results_json_bugs(const GPtrArray *findings, GString *out)
+{
+	g_string_append(out, "\"bugs\": [");
+	for (guint i = 0; i < findings->len; i++) {
+		const SimFinding *f = findings->pdata[i];
 
 		g_string_append_printf(out, "%s{\"signature\": ",
 				       i ? ", " : "");
-		json_string(out, f->sig);
+		sim_json_string(out, f->sig);
 		g_string_append_printf(out, ", \"count\": %" PRIu64 ", "
 				       "\"first_execution\": %" PRIu64 ", "
 				       "\"expected\": %s", f->count, f->first,
 				       f->expected ? "true" : "false");
 		if (f->schedule) {
 			g_string_append(out, ", \"schedule\": ");
-			json_string(out, f->schedule);
+			sim_json_string(out, f->schedule);
 		}
 		g_string_append_c(out, '}');
 	}
-	g_string_append(out, "]}\n");
+	g_string_append_c(out, ']');
 }
 
 void sim_results_summary(const SimResults *r, GString *out)
@@ -714,14 +690,19 @@ void sim_results_summary(const SimResults *r, GString *out)
 				       ": executions i with i mod %" PRIu64
 				       " = %" PRIu64 "\n", r->shard_k,
 				       r->shard_n, r->shard_n, r->shard_k - 1);
-	if (!r->findings->len)
+	sim_results_summary_bugs(r->findings, out);
+}
+
+void sim_results_summary_bugs(const GPtrArray *findings, GString *out)
+{
+	if (!findings->len)
 		g_string_append(out, "hvsim: no bug found\n");
 	else
 		g_string_append_printf(out, "hvsim: %u distinct bug%s:\n",
-				       r->findings->len,
-				       r->findings->len == 1 ? "" : "s");
-	for (guint i = 0; i < r->findings->len; i++) {
-		const SimFinding *f = r->findings->pdata[i];
+				       findings->len,
+				       findings->len == 1 ? "" : "s");
+	for (guint i = 0; i < findings->len; i++) {
+		const SimFinding *f = findings->pdata[i];
 
 		g_string_append_printf(out, "hvsim:   %s: %" PRIu64 " execution"
 				       "%s, first at execution %" PRIu64

@@ -143,6 +143,13 @@ char *sim_results_scenario_name(const SimResults *r);
  */
 void sim_results_summary(const SimResults *r, GString *out);
 void sim_results_json(const SimResults *r, GString *out);
+/* The parts both explore and the DFS front end print: the list of
+ * findings (SimFinding*) as text lines, and as the JSON member
+ * "bugs": [...] without a trailing separator. */
+void sim_results_summary_bugs(const GPtrArray *findings, GString *out);
+void sim_results_json_bugs(const GPtrArray *findings, GString *out);
+/* Frees a SimFinding (a GDestroyNotify for findings arrays). */
+void sim_finding_free(gpointer f);
 
 
 #endif /* HVSIM_RESULTS_H */

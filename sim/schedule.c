@@ -130,7 +130,7 @@ static gboolean parse_u64(const char *text, uint64_t max, uint64_t *out)
 	return TRUE;
 }
 
-static gboolean parse_decisions(const char *text, GArray *out)
+gboolean sim__schedule_parse_decisions(const char *text, GArray *out)
 {
 	g_auto(GStrv) words = g_strsplit_set(text, " \t", -1);
 
@@ -170,7 +170,7 @@ static gboolean set_value(SimSchedule *s, Key k, const char *v)
 		s->signature = g_strdup(v);
 		return *v && !strpbrk(v, " \t");
 	case K_DECISIONS:
-		return parse_decisions(v, s->decisions);
+		return sim__schedule_parse_decisions(v, s->decisions);
 	case K__N:
 		break;
 	}

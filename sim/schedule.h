@@ -92,6 +92,10 @@ char *sim_schedule_scenario_path(const SimSchedule *s);
 gchar **sim__line_file_read(const char *path, const char *magic,
 			    const char *what, GQuark domain, int io_code,
 			    int syntax_code, GError **error);
+/* Append the task ids of "3 1 4 ..." (each 1..UINT32_MAX) to @out; FALSE
+ * on anything else. Schedules and results files both store decisions so. */
+gboolean sim__schedule_parse_decisions(const char *text, GArray *out);
+
 /* Set @error to "PATH:LINE: [KEY: ]message". */
 void sim__line_file_vfail(GError **error, GQuark domain, int code,
 			  const char *path, int line, const char *key,

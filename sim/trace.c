@@ -347,7 +347,7 @@ void sim_trace_export_text(const SimWorld *w, GString *out)
 
 /* --------------------------------------------------------- JSON export -- */
 
-static void json_string(GString *out, const char *s)
+void sim_json_string(GString *out, const char *s)
 {
 	g_string_append_c(out, '"');
 	for (; *s; s++) {
@@ -386,7 +386,7 @@ static void json_thread_name(GString *out, const SimWorld *w, uint32_t id)
 	sim__trace_task_label(label, w, id);
 	g_string_append_printf(out, "{\"name\":\"thread_name\",\"ph\":\"M\","
 			       "\"pid\":1,\"tid\":%u,\"args\":{\"name\":", id);
-	json_string(out, label->str);
+	sim_json_string(out, label->str);
 	g_string_append(out, "}},\n");
 	/* Lanes in task id order, the host lane first. */
 	g_string_append_printf(out, "{\"name\":\"thread_sort_index\","
@@ -404,9 +404,9 @@ static void json_event(GString *out, const SimWorld *w,
 	if (ev->name)
 		g_string_append_printf(name, " %s", ev->name);
 	g_string_append(out, "{\"name\":");
-	json_string(out, name->str);
+	sim_json_string(out, name->str);
 	g_string_append(out, ",\"cat\":");
-	json_string(out, sim_trace_kind_name(ev->kind));
+	sim_json_string(out, sim_trace_kind_name(ev->kind));
 	g_string_append_printf(out, ",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,"
 			       "\"tid\":%u,\"ts\":", event_column(ev));
 	append_usec(out, ev->time);
@@ -418,14 +418,14 @@ static void json_event(GString *out, const SimWorld *w,
 
 		sim__trace_task_label(peer, w, ev->peer);
 		g_string_append(out, ",\"peer\":");
-		json_string(out, peer->str);
+		sim_json_string(out, peer->str);
 		g_string_free(peer, TRUE);
 	}
 	if (ev->arg)
 		g_string_append_printf(out, ",\"arg\":%" PRId64, ev->arg);
 	if (func) {
 		g_string_append(out, ",\"func\":");
-		json_string(out, func);
+		sim_json_string(out, func);
 	}
 	g_string_append(out, "}}");
 	g_string_free(name, TRUE);
@@ -443,7 +443,7 @@ void sim_trace_export_json(const SimWorld *w, GString *out)
 	g_string_append(out, "{\"traceEvents\":[\n");
 	g_string_append(out, "{\"name\":\"process_name\",\"ph\":\"M\","
 			"\"pid\":1,\"args\":{\"name\":");
-	json_string(out, title->str);
+	sim_json_string(out, title->str);
 	g_string_append(out, "}},\n");
 	for (id = 0; id <= ntasks; id++)
 		json_thread_name(out, w, id);
@@ -458,13 +458,13 @@ void sim_trace_export_json(const SimWorld *w, GString *out)
 	}
 	g_string_append(out, "],\n\"displayTimeUnit\":\"ns\",\n"
 			"\"otherData\":{\"title\":");
-	json_string(out, scenario_title(w));
+	sim_json_string(out, scenario_title(w));
 	if (scenario_name(w)) {
 		g_string_append(out, ",\"scenario\":");
-		json_string(out, scenario_name(w));
+		sim_json_string(out, scenario_name(w));
 	}
 	g_string_append(out, ",\"variant\":");
-	json_string(out, w->variant ? w->variant : "");
+	sim_json_string(out, w->variant ? w->variant : "");
 	/* As strings: a 64-bit seed does not fit a JSON number exactly. */
 	g_string_append_printf(out, ",\"seed\":\"%" PRIu64 "\","
 			       "\"execution\":\"%" PRIu64 "\",\"events\":%zu,"

@@ -65,6 +65,9 @@ const SimTrace *sim_world_trace(const SimWorld *w);
 void sim_trace_export_text(const SimWorld *w, GString *out);
 void sim_trace_export_json(const SimWorld *w, GString *out);
 
+/* Append @s to @out as a JSON string literal, quoted and escaped. */
+void sim_json_string(GString *out, const char *s);
+
 /*
  * sim_trace_format_supported - can sim_trace_write_file() write @path? The
  * CLI asks before running, so a bad --trace runs nothing. Sets @error with
