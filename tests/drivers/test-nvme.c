@@ -22,6 +22,8 @@
 #include "sim/trace.h"
 #include "sim/world.h"
 
+#include "scenario-run.h"
+
 /* What each scripted pre-fix schedule must end with. */
 typedef struct {
 	const char *name;
@@ -54,49 +56,6 @@ static const NvmeCase cases[] = {
 	  WORKER },
 };
 
-static char *scenario_path(const char *name)
-{
-	const char *root = g_getenv("HVSIM_SOURCE_ROOT");
-
-	ck_assert_msg(root, "HVSIM_SOURCE_ROOT is not set");
-	return g_strdup_printf("%s/scenarios/%s.scn", root, name);
-}
-
-typedef struct {
-	SimScenario *scn;
-	SimWorld *w;
-} Run;
-
-static void run_open_path(Run *r, const char *path, const char *variant)
-{
-	g_autoptr(GError) err = NULL;
-
-	r->scn = sim_scenario_load(path, &err);
-	ck_assert_msg(r->scn, "load: %s", err ? err->message : "?");
-	r->w = sim_world_new();
-	r->w->ncpus = r->scn->cpus;
-	ck_assert_msg(sim_scenario_apply(r->scn, r->w, variant, &err),
-		      "apply: %s", err ? err->message : "?");
-}
-
-static void run_open(Run *r, const char *name, const char *variant)
-{
-	g_autofree char *path = scenario_path(name);
-
-	run_open_path(r, path, variant);
-}
-
-static void run_close(Run *r)
-{
-	sim_world_free(r->w);
-	sim_scenario_free(r->scn);
-}
-
-static SimEnd run_once(Run *r, SimStrategy *s, uint64_t seed)
-{
-	return sim_world_run(r->w, s, seed, 0, sim_scenario_init, r->scn);
-}
-
 static SimEnd run_scripted(Run *r)
 {
 	SimStrategy *s = sim_strategy_first();
@@ -104,27 +63,6 @@ static SimEnd run_scripted(Run *r)
 
 	sim_strategy_free(s);
 	return end;
-}
-
-static char *verdict(const Run *r, SimEnd end)
-{
-	static const char *const names[] = {
-		"clean", "bug", "step-limit", "time-limit", "unmet-order",
-	};
-	const char *e = end < G_N_ELEMENTS(names) ? names[end] : "?";
-
-	if (end == SIM_END_BUG && r->w->bug)
-		return g_strdup_printf("%s: %s", e, r->w->bug->title);
-	return g_strdup_printf("%s%s%s", e, r->w->divergence ? ": " : "",
-			       r->w->divergence ? r->w->divergence : "");
-}
-
-static char *report_text(SimWorld *w)
-{
-	GString *out = g_string_new(NULL);
-
-	sim_report_format(w, out);
-	return g_string_free(out, FALSE);
 }
 
 /* ----------------------------------------------------- the scenarios -- */
@@ -206,18 +144,6 @@ START_TEST(test_nvme_postfix_random_1000_seeds_clean)
 	run_close(&r);
 }
 END_TEST
-
-static char *trace_of_run(Run *r, uint64_t seed)
-{
-	SimStrategy *s = sim_strategy_random();
-	GString *out = g_string_new(NULL);
-
-	r->w->respect_order = false;
-	run_once(r, s, seed);
-	sim_trace_export_text(r->w, out);
-	sim_strategy_free(s);
-	return g_string_free(out, FALSE);
-}
 
 START_TEST(test_nvme_same_seed_same_trace_bytes)
 {

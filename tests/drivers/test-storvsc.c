@@ -19,69 +19,9 @@
 #include "sim/trace.h"
 #include "sim/world.h"
 
-static const char *scenario_path(void)
-{
-	static char path[4096];
-	const char *root = g_getenv("HVSIM_SOURCE_ROOT");
+#include "scenario-run.h"
 
-	ck_assert_msg(root, "HVSIM_SOURCE_ROOT is not set");
-	g_snprintf(path, sizeof(path), "%s/scenarios/storvsc-subchannel-race.scn",
-		   root);
-	return path;
-}
-
-typedef struct {
-	SimScenario *scn;
-	SimWorld *w;
-} Run;
-
-static void run_open_path(Run *r, const char *path, const char *variant)
-{
-	g_autoptr(GError) err = NULL;
-
-	r->scn = sim_scenario_load(path, &err);
-	ck_assert_msg(r->scn, "load: %s", err ? err->message : "?");
-	r->w = sim_world_new();
-	r->w->ncpus = r->scn->cpus;
-	ck_assert_msg(sim_scenario_apply(r->scn, r->w, variant, &err),
-		      "apply: %s", err ? err->message : "?");
-}
-
-static void run_open(Run *r, const char *variant)
-{
-	run_open_path(r, scenario_path(), variant);
-}
-
-static void run_close(Run *r)
-{
-	sim_world_free(r->w);
-	sim_scenario_free(r->scn);
-}
-
-static SimEnd run_once(Run *r, SimStrategy *s, uint64_t seed)
-{
-	return sim_world_run(r->w, s, seed, 0, sim_scenario_init, r->scn);
-}
-
-static const char *end_name(SimEnd e)
-{
-	static const char *const names[] = {
-		"clean", "bug", "step-limit", "time-limit", "unmet-order",
-	};
-
-	return e < G_N_ELEMENTS(names) ? names[e] : "?";
-}
-
-/* The verdict of the last run, for failure messages. */
-static char *verdict(const Run *r, SimEnd end)
-{
-	if (end == SIM_END_BUG && r->w->bug)
-		return g_strdup_printf("%s: %s", end_name(end),
-				       r->w->bug->title);
-	return g_strdup_printf("%s%s%s", end_name(end),
-			       r->w->divergence ? ": " : "",
-			       r->w->divergence ? r->w->divergence : "");
-}
+#define STORVSC_SCN	"storvsc-subchannel-race"
 
 START_TEST(test_storvsc_prefix_scripted_faults_in_ring_buffer)
 {
@@ -92,7 +32,7 @@ START_TEST(test_storvsc_prefix_scripted_faults_in_ring_buffer)
 
 	g_autoptr(GString) text = g_string_new(NULL);
 
-	run_open(&r, "pre-fix");
+	run_open(&r, STORVSC_SCN, "pre-fix");
 	r.w->want_stacks = true;
 	end = run_once(&r, s, r.scn->seed);
 	v = verdict(&r, end);
@@ -132,7 +72,7 @@ START_TEST(test_storvsc_postfix_scripted_is_clean)
 	SimEnd end;
 	g_autofree char *v = NULL;
 
-	run_open(&r, "post-fix");
+	run_open(&r, STORVSC_SCN, "post-fix");
 	end = run_once(&r, s, r.scn->seed);
 	v = verdict(&r, end);
 	ck_assert_msg(end == SIM_END_CLEAN, "post-fix ended %s", v);
@@ -147,7 +87,7 @@ START_TEST(test_storvsc_postfix_random_1000_seeds_clean)
 	Run r;
 	uint64_t seed;
 
-	run_open(&r, "post-fix");
+	run_open(&r, STORVSC_SCN, "post-fix");
 	r.w->respect_order = false;	/* no script: every interleaving */
 	r.w->trace_on = false;
 	for (seed = 1; seed <= 1000; seed++) {
@@ -173,7 +113,7 @@ START_TEST(test_storvsc_prefix_random_finds_the_race)
 	uint64_t seed;
 	int found = 0;
 
-	run_open(&r, "pre-fix");
+	run_open(&r, STORVSC_SCN, "pre-fix");
 	r.w->respect_order = false;
 	r.w->trace_on = false;
 	for (seed = 1; seed <= 2000 && !found; seed++) {
@@ -200,24 +140,12 @@ START_TEST(test_storvsc_prefix_random_finds_the_race)
 }
 END_TEST
 
-static char *trace_of_run(Run *r, uint64_t seed)
-{
-	SimStrategy *s = sim_strategy_random();
-	GString *out = g_string_new(NULL);
-
-	r->w->respect_order = false;
-	run_once(r, s, seed);
-	sim_trace_export_text(r->w, out);
-	sim_strategy_free(s);
-	return g_string_free(out, FALSE);
-}
-
 START_TEST(test_storvsc_same_seed_same_trace_bytes)
 {
 	Run r;
 	g_autofree char *a = NULL, *b = NULL, *c = NULL;
 
-	run_open(&r, "pre-fix");
+	run_open(&r, STORVSC_SCN, "pre-fix");
 	a = trace_of_run(&r, 42);
 	b = trace_of_run(&r, 7);	/* something else in between */
 	c = trace_of_run(&r, 42);
@@ -238,6 +166,7 @@ END_TEST
 START_TEST(test_storvsc_rings_wrap_around)
 {
 	g_autofree char *text = NULL;
+	g_autofree char *scn_path = scenario_path(STORVSC_SCN);
 	g_autofree char *dir = g_dir_make_tmp("hvsim-storvsc-XXXXXX", NULL);
 	g_autofree char *path = g_build_filename(dir, "wrap.scn", NULL);
 	g_auto(GStrv) parts = NULL;
@@ -249,7 +178,7 @@ START_TEST(test_storvsc_rings_wrap_around)
 	SimEnd end;
 	size_t i;
 
-	ck_assert(g_file_get_contents(scenario_path(), &text, NULL, NULL));
+	ck_assert(g_file_get_contents(scn_path, &text, NULL, NULL));
 	parts = g_strsplit(text, "io-requests = 4\n", 2);
 	ck_assert_uint_eq(g_strv_length(parts), 2);
 	g_free(text);

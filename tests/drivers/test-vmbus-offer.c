@@ -27,67 +27,12 @@
 #include "sim/trace.h"
 #include "sim/world.h"
 
+#include "scenario-run.h"
+
 #define RESCIND_SCN	"vmbus-rescind-open-deadlock"
 #define MULTI_NIC_SCN	"netvsc-multi-nic-rtnl-deadlock"
 
 const char *sim_kapi_console(SimWorld *w);
-
-static char *scenario_path(const char *name)
-{
-	const char *root = g_getenv("HVSIM_SOURCE_ROOT");
-
-	ck_assert_msg(root, "HVSIM_SOURCE_ROOT is not set");
-	return g_strdup_printf("%s/scenarios/%s.scn", root, name);
-}
-
-typedef struct {
-	SimScenario *scn;
-	SimWorld *w;
-} Run;
-
-static void run_open(Run *r, const char *name, const char *variant)
-{
-	g_autoptr(GError) err = NULL;
-	g_autofree char *path = scenario_path(name);
-
-	r->scn = sim_scenario_load(path, &err);
-	ck_assert_msg(r->scn, "load: %s", err ? err->message : "?");
-	r->w = sim_world_new();
-	r->w->ncpus = r->scn->cpus;
-	ck_assert_msg(sim_scenario_apply(r->scn, r->w, variant, &err),
-		      "apply: %s", err ? err->message : "?");
-}
-
-static void run_close(Run *r)
-{
-	sim_world_free(r->w);
-	sim_scenario_free(r->scn);
-}
-
-static SimEnd run_once(Run *r, SimStrategy *s, uint64_t seed)
-{
-	return sim_world_run(r->w, s, seed, 0, sim_scenario_init, r->scn);
-}
-
-static const char *end_name(SimEnd e)
-{
-	static const char *const names[] = {
-		"clean", "bug", "step-limit", "time-limit", "unmet-order",
-	};
-
-	return e < G_N_ELEMENTS(names) ? names[e] : "?";
-}
-
-static char *verdict(const Run *r, SimEnd end)
-{
-	if (end == SIM_END_BUG && r->w->bug)
-		return g_strdup_printf("%s: %s in %s", end_name(end),
-				       r->w->bug->title,
-				       r->w->bug->func ? r->w->bug->func : "?");
-	return g_strdup_printf("%s%s%s", end_name(end),
-			       r->w->divergence ? ": " : "",
-			       r->w->divergence ? r->w->divergence : "");
-}
 
 /* The scripted execution of @name/@variant, with stacks. */
 static SimEnd run_scripted(Run *r, const char *name, const char *variant)
@@ -100,14 +45,6 @@ static SimEnd run_scripted(Run *r, const char *name, const char *variant)
 	end = run_once(r, s, r->scn->seed);
 	sim_strategy_free(s);
 	return end;
-}
-
-static char *report_text(SimWorld *w)
-{
-	GString *out = g_string_new(NULL);
-
-	sim_report_format(w, out);
-	return g_string_free(out, FALSE);
 }
 
 #define assert_contains(text, needle)					\
