@@ -54,6 +54,8 @@ static const SimKeySpec scenario_keys[] = {
 	  "the commit that exposed the race" },
 	{ "fix", SIM_KEY_STRING, true, NULL, 0, 0, NULL,
 	  "a fix switch from sim/fixes.def or \"none\"" },
+	{ "base-fixes", SIM_KEY_STRING, false, "", 0, 0, NULL,
+	  "fix switches on in both variants, separated by ';'" },
 	{ "variant", SIM_KEY_ENUM, false, "pre-fix", 0, 0, variant_names,
 	  "the variant run by default" },
 	{ "description", SIM_KEY_STRING, false, "", 0, 0, NULL,
@@ -124,8 +126,8 @@ static const SimKeySpec event_keys[] = {
 };
 
 /* Indexes into the value arrays of the schemas above. */
-enum { SC_TITLE, SC_UPSTREAM, SC_COMMIT, SC_EXPOSED_BY, SC_FIX, SC_VARIANT,
-       SC_DESCRIPTION, SC__N };
+enum { SC_TITLE, SC_UPSTREAM, SC_COMMIT, SC_EXPOSED_BY, SC_FIX,
+       SC_BASE_FIXES, SC_VARIANT, SC_DESCRIPTION, SC__N };
 enum { MA_CPUS, MA_MODULES, MA_CHECK_LEAKS, MA_UNLOAD, MA_KCSAN, MA__N };
 enum { SCH_STRATEGY, SCH_ORDER, SCH_SEED, SCH_EXPLORE_RUNS,
        SCH_EXPLORE_STRATEGY, SCH_EXPLORE_DEPTH, SCH__N };
@@ -218,14 +220,53 @@ static gboolean classify_groups(Loader *L, GError **error)
 
 /* ---------------------------------------------------- [scenario] group -- */
 
-static char *fix_names(void)
+static char *fix_names(gboolean with_none)
 {
 	const char *names[SIM_FIX__COUNT + 1];
 
 	for (int f = 0; f < SIM_FIX__COUNT; f++)
 		names[f] = sim_fix_name((SimFix)f);
 	names[SIM_FIX__COUNT] = "none";
-	return sim__kf_join(names, SIM_FIX__COUNT + 1);
+	return sim__kf_join(names, SIM_FIX__COUNT + (with_none ? 1 : 0));
+}
+
+/*
+ * base-fixes: switches on in both variants. A race can need an earlier step
+ * of its fix to be reachable at all (the commit message of e4b9852a0f4a
+ * states A3-vs-B2 against the code with A1 and A2 already merged); the
+ * variants then differ by the scenario's own fix only.
+ */
+static gboolean load_base_fixes(Loader *L, const SimKeyValue *v,
+				GError **error)
+{
+	g_auto(GStrv) parts = g_strsplit(v->text, ";", -1);
+	SimScenario *s = L->s;
+
+	for (size_t i = 0; parts[i]; i++) {
+		char *name = g_strstrip(parts[i]);
+		int f;
+
+		/* Empty value, or a trailing ';' in GKeyFile list style. */
+		if (!*name && !parts[i + 1])
+			break;
+		f = *name ? sim_fix_lookup(name) : -1;
+		if (f < 0) {
+			g_autofree char *list = fix_names(FALSE);
+			g_autofree char *q = sim__kf_quote(name);
+
+			return fail(L, error, SIM_SCENARIO_ERROR_VALUE, v->line,
+				    "scenario", "base-fixes", "expected fix "
+				    "switches from sim/fixes.def separated by "
+				    "';' (%s), found '%s'", list, q);
+		}
+		if (f == s->fix)
+			return fail(L, error, SIM_SCENARIO_ERROR_VALUE, v->line,
+				    "scenario", "base-fixes", "expected "
+				    "switches other than the scenario's fix "
+				    "'%s', which only post-fix turns on", name);
+		s->base_fixes[f] = true;
+	}
+	return TRUE;
 }
 
 static gboolean load_scenario_group(Loader *L, GError **error)
@@ -245,7 +286,7 @@ static gboolean load_scenario_group(Loader *L, GError **error)
 		s->fix = strcmp(v[SC_FIX].text, "none") == 0 ?
 			 -1 : sim_fix_lookup(v[SC_FIX].text);
 		if (s->fix < 0 && strcmp(v[SC_FIX].text, "none") != 0) {
-			g_autofree char *list = fix_names();
+			g_autofree char *list = fix_names(TRUE);
 			g_autofree char *q = sim__kf_quote(v[SC_FIX].text);
 			ok = fail(L, error, SIM_SCENARIO_ERROR_VALUE,
 				  v[SC_FIX].line, "scenario", "fix",
@@ -253,6 +294,8 @@ static gboolean load_scenario_group(Loader *L, GError **error)
 				  "(%s), found '%s'", list, q);
 		}
 	}
+	if (ok)
+		ok = load_base_fixes(L, &v[SC_BASE_FIXES], error);
 	sim__kf_values_clear(v, SC__N);
 	return ok;
 }

@@ -15,6 +15,9 @@
  *   commit = c967590457ca           (optional)
  *   exposed-by = ae6935ed7d42       (optional)
  *   fix = storvsc-subchannel-race   (a name from sim/fixes.def, or "none")
+ *   base-fixes = nvme-merge-a1-a2   (optional: switches on in both variants,
+ *                                    ';'-separated; an earlier step of the
+ *                                    fix that the race needs)
  *   variant = pre-fix               (default variant: pre-fix | post-fix)
  *   description = ...               (optional)
  *
@@ -177,6 +180,7 @@ struct SimScenario {
 	char *commit;
 	char *exposed_by;
 	int fix;			/* SimFix, or -1 for "none" */
+	bool base_fixes[SIM_FIX__COUNT];	/* on in both variants */
 	char *default_variant;
 	char *description;
 

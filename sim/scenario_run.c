@@ -114,9 +114,13 @@ gboolean sim_scenario_apply(const SimScenario *s, SimWorld *w,
 		return FALSE;
 	}
 
-	/* A scenario with fix = none runs both variants with every fix off. */
+	/*
+	 * A scenario with fix = none runs both variants with every fix off
+	 * but its base fixes.
+	 */
 	for (int f = 0; f < SIM_FIX__COUNT; f++)
-		sim_world_set_fix(w, (SimFix)f, post && f == s->fix);
+		sim_world_set_fix(w, (SimFix)f,
+				  s->base_fixes[f] || (post && f == s->fix));
 
 	for (guint i = 0; s->strategy == SIM_SCHED_SCRIPTED &&
 			 i < s->orders->len; i++) {

@@ -652,6 +652,58 @@ START_TEST(test_scenario_apply_sets_fixes_orders_limits_models)
 }
 END_TEST
 
+START_TEST(test_scenario_apply_base_fixes_in_both_variants)
+{
+	char *path = write_tmp(
+		"[scenario]\ntitle = t\nupstream = u\n"
+		"fix = nvme-setup-io-queues-lock\n"
+		"base-fixes = nvme-merge-a1-a2; storvsc-subchannel-race;\n"
+		"[machine]\nmodules = canary_abba\n" GOOD_SCHEDULE
+			  "[expect]\npre-fix = clean\npost-fix = clean\n");
+	g_autoptr(SimScenario) s = sim_scenario_load(path, NULL);
+	int fix = sim_fix_lookup("nvme-setup-io-queues-lock");
+	int merged = sim_fix_lookup("nvme-merge-a1-a2");
+	int storvsc = sim_fix_lookup("storvsc-subchannel-race");
+
+	ck_assert_ptr_nonnull(s);
+	for (int v = 0; v < 2; v++) {
+		g_autoptr(SimWorld) w = sim_world_new();
+
+		ck_assert(sim_scenario_apply(s, w, v ? "post-fix" : "pre-fix",
+					     NULL));
+		for (int f = 0; f < SIM_FIX__COUNT; f++)
+			ck_assert_int_eq(w->fixes[f], f == merged ||
+					 f == storvsc || (v && f == fix));
+	}
+	drop_tmp(path);
+}
+END_TEST
+
+START_TEST(test_scenario_bad_base_fixes)
+{
+	expect_text_error("[scenario]\ntitle = t\nupstream = u\nfix = none\n"
+			  "base-fixes = nvme-merge-a1-a2;nvme-merge\n"
+			  "[machine]\nmodules = canary_abba\n" GOOD_SCHEDULE
+			  "[expect]\npre-fix = clean\npost-fix = clean\n", 5,
+			  "[scenario] base-fixes: expected fix switches from "
+			  "sim/fixes.def separated by ';' (storvsc-subchannel-"
+			  "race, ", "found 'nvme-merge'");
+	expect_text_error("[scenario]\ntitle = t\nupstream = u\nfix = none\n"
+			  "base-fixes = none\n"
+			  "[machine]\nmodules = canary_abba\n" GOOD_SCHEDULE
+			  "[expect]\npre-fix = clean\npost-fix = clean\n", 5,
+			  "[scenario] base-fixes: expected fix switches",
+			  "found 'none'");
+	expect_text_error("[scenario]\ntitle = t\nupstream = u\n"
+			  "fix = nvme-merge-a1-a2\n"
+			  "base-fixes = nvme-merge-a1-a2\n"
+			  "[machine]\nmodules = canary_abba\n" GOOD_SCHEDULE
+			  "[expect]\npre-fix = clean\npost-fix = clean\n", 5,
+			  "[scenario] base-fixes: expected switches other than "
+			  "the scenario's fix 'nvme-merge-a1-a2'", "");
+}
+END_TEST
+
 START_TEST(test_scenario_apply_without_fix_runs_alike)
 {
 	char *good = write_tmp(GOOD_HEAD GOOD_SCHEDULE);
@@ -729,6 +781,8 @@ static Suite *scenario_suite(void)
 	tcase_add_test(tc, test_scenario_devices_and_events);
 	tcase_add_test(tc, test_scenario_device_and_event_errors);
 	tcase_add_test(tc, test_scenario_apply_sets_fixes_orders_limits_models);
+	tcase_add_test(tc, test_scenario_apply_base_fixes_in_both_variants);
+	tcase_add_test(tc, test_scenario_bad_base_fixes);
 	tcase_add_test(tc, test_scenario_apply_without_fix_runs_alike);
 	tcase_add_test(tc, test_scenario_init_loads_the_canary_and_deadlocks);
 	suite_add_tcase(s, tc);

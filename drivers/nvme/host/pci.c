@@ -49,6 +49,12 @@
  * orders a B step between two steps of one section then sees W fail the
  * trylock and bail out with -ENODEV, which is what the fix does.
  *
+ * The commit's message also walks through its fix step by step; the first
+ * step alone (A1 and A2 merged into test_and_clear_bit() + pci_free_irq(),
+ * no lock) is hvsim_fixed(nvme_merge_a1_a2) ("nvme-merge-a1-a2"), not an
+ * upstream state of its own: the message states the A3-vs-B2 race against
+ * it, and nvme-a3-vs-b2.scn runs both of its variants with it on.
+ *
  * Customised for the harness: no block layer (see nvme.h), so no
  * namespaces, no I/O, no CMB, no host memory buffer, no polled queues in
  * practice; the admin queue only carries the commands the reset needs.
@@ -906,6 +912,7 @@ static int nvme_setup_io_queues(struct nvme_dev *dev)
 	struct nvme_queue *adminq = &dev->queues[0];
 	struct pci_dev *pdev = to_pci_dev(dev->dev);
 	bool fixed = hvsim_fixed(nvme_setup_io_queues_lock);
+	bool merged = hvsim_fixed(nvme_merge_a1_a2);
 	unsigned int nr_io_queues;
 	unsigned long size;
 	int result;
@@ -947,6 +954,16 @@ static int nvme_setup_io_queues(struct nvme_dev *dev)
 			return result;
 		if (test_and_clear_bit(NVMEQ_ENABLED, &adminq->flags))
 			pci_free_irq(pdev, 0, adminq);
+	} else if (merged) {
+		/*
+		 * race: nvme-a3-vs-b2: the fix's first step alone, A1 and A2
+		 * merged without the lock: whoever clears NVMEQ_ENABLED frees
+		 * the IRQ, so B2 and W never both free it.
+		 */
+		sim_point("nvme.A1");
+		sim_point("nvme.A2");
+		if (test_and_clear_bit(NVMEQ_ENABLED, &adminq->flags))
+			pci_free_irq(pdev, 0, adminq);
 	} else {
 		/*
 		 * race: nvme-b3-between-a1-a2: from here the admin queue
@@ -973,8 +990,16 @@ static int nvme_setup_io_queues(struct nvme_dev *dev)
 	if (fixed) {
 		if (test_and_clear_bit(NVMEQ_ENABLED, &adminq->flags))
 			pci_free_irq(pdev, 0, adminq);
+	} else if (merged) {
+		/*
+		 * race: nvme-a3-vs-b2: on the retry pass B2 may win the bit
+		 * A5 set; then W skips the free while B2's is in flight.
+		 */
+		sim_point("nvme.A2");
+		if (test_and_clear_bit(NVMEQ_ENABLED, &adminq->flags))
+			pci_free_irq(pdev, 0, adminq);
 	} else {
-		/* race: nvme-a2-vs-b3 */
+		/* race: nvme-a2-vs-b3, nvme-a9-double-free-irq */
 		sim_point("nvme.A2");
 		pci_free_irq(pdev, 0, adminq);
 	}
