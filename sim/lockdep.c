@@ -577,7 +577,7 @@ static SimReport *build_report(SimLockdep *ld, SimWorld *w, SimTask *t,
 		sim__kapi_blank(r);
 		sim_report_line(r, "-> #%d (%s)%s:", i, names[i], du);
 		if (v.stack && v.stack->n) {
-			sim_report_stack(r, v.stack, FALSE);
+			sim_report_stack_indented(r, v.stack, 6);
 		} else if (have) {
 			if (current)
 				sim_report_line(r, "       hvsim: %s/%u took it in %s "
@@ -598,7 +598,7 @@ static SimReport *build_report(SimLockdep *ld, SimWorld *w, SimTask *t,
 	sim__kapi_blank(r);
 	sim_report_line(r, "-> #0 (%s)%s:", names[0], usage);
 	if (now && now->n)
-		sim_report_stack(r, now, FALSE);
+		sim_report_stack_indented(r, now, 6);
 	else
 		sim_report_line(r, "       hvsim: %s/%u is taking it in %s; no "
 				"call trace recorded (replay with stacks to see "

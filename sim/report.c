@@ -91,14 +91,20 @@ void sim_report_line(SimReport *r, const char *fmt, ...)
 	g_ptr_array_add(r->items, it);
 }
 
-static void add_stack(SimReport *r, const SimStack *s)
+static void add_stack(SimReport *r, const SimStack *s, int indent)
 {
 	SimReportItem *it = g_new0(SimReportItem, 1);
 
 	it->stack = g_new0(SimStack, 1);
 	if (s)
 		*it->stack = *s;
+	it->indent = indent;
 	g_ptr_array_add(r->items, it);
+}
+
+void sim_report_stack_indented(SimReport *r, const SimStack *s, int indent)
+{
+	add_stack(r, s, indent);
 }
 
 void sim_report_stack(SimReport *r, const SimStack *s, gboolean call_trace)
@@ -107,7 +113,7 @@ void sim_report_stack(SimReport *r, const SimStack *s, gboolean call_trace)
 		sim_report_line(r, "Call Trace:");
 		sim_report_line(r, " <TASK>");
 	}
-	add_stack(r, s);
+	add_stack(r, s, 0);
 	if (call_trace)
 		sim_report_line(r, " </TASK>");
 }
@@ -175,6 +181,24 @@ _Noreturn void sim_report_raise_task(SimWorld *w, SimReport *r)
 
 /* ------------------------------------------------------------ formatting -- */
 
+/* @s symbolised, each line with @indent more spaces in front. */
+static void format_indented(GString *out, const SimStack *s, int indent)
+{
+	g_autoptr(GString) frames = g_string_new(NULL);
+	const char *p, *nl;
+
+	sim_stack_format(frames, s);
+	for (p = frames->str; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p) - 1;
+		g_string_append_printf(out, "%*s%.*s\n", indent, "",
+				       (int)(nl - p), p);
+		if (!nl[1])
+			break;
+	}
+}
+
 typedef enum {
 	FRAME_NONE,
 	FRAME_KASAN,	/* KASAN and KCSAN: 66 '=' around */
@@ -240,8 +264,10 @@ void sim_report_format(const SimWorld *w, GString *out)
 
 		if (it->line)
 			g_string_append_printf(out, "%s\n", it->line);
-		else
+		else if (!it->indent)
 			sim_stack_format(out, it->stack);
+		else
+			format_indented(out, it->stack, it->indent);
 	}
 	switch (f) {
 	case FRAME_KASAN:

@@ -54,6 +54,7 @@ const char *sim_stack_top_func(const SimStack *s, char *buf, size_t len);
 typedef struct {
 	char *line;		/* owned; NULL for a stack item */
 	SimStack *stack;	/* owned; NULL for a line item */
+	int indent;		/* spaces before each frame line, beyond one */
 } SimReportItem;
 
 typedef struct SimReport {
@@ -81,6 +82,9 @@ void sim_report_line(SimReport *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
  * "Call Trace:", " <TASK>", frames, " </TASK>" when @call_trace is TRUE;
  * frames only otherwise (KASAN's "Allocated by task" sections). */
 void sim_report_stack(SimReport *r, const SimStack *s, gboolean call_trace);
+/* Frames only, each line indented @indent more spaces: lockdep prints the
+ * stacks of its dependency chain seven spaces in. */
+void sim_report_stack_indented(SimReport *r, const SimStack *s, int indent);
 /* The kernel's identity lines for task @t:
  * "CPU: 0 PID: 7 Comm: kworker/u4:1 Not tainted hvsim-<version>",
  * "Hardware name: <scenario title>", and "Workqueue: <wq> <fn>" when the

@@ -223,8 +223,8 @@ START_TEST(test_lockdep_records_edge_stacks_when_the_world_wants_them)
 	ck_assert_int_eq(run_exec(w, &c, 0), SIM_END_BUG);
 	text = report_text(w);
 	/* The edge's own stack: a took m2 in lock2, called by task_a. */
-	ck_assert(strstr(text, "-> #1 (&c->m2){+.+.}-{4:4}:\n lock2"));
-	ck_assert(strstr(text, "\n task_a+"));
+	ck_assert(strstr(text, "-> #1 (&c->m2){+.+.}-{4:4}:\n       lock2"));
+	ck_assert(strstr(text, "\n       task_a+"));
 	ck_assert(!strstr(text, "no call trace recorded"));
 }
 END_TEST
