@@ -23,12 +23,49 @@
  * desc->request_mutex (a scheduling point) before it finds and unlinks
  * the action, so between entering free_irq() and the unlink another task
  * (free_msi_irqs() in nvme_dev_disable) sees irq_has_action() true.
+ *
+ * Descriptors are memory, as with the kernel's sparse IRQs: a line above
+ * the legacy ones gets a struct irq_desc kzalloc()ed on the simulated
+ * heap by __irq_alloc_descs() (alloc_desc) and kfree()d by
+ * irq_free_descs() (free_desc), so both have the heap's alloc and free
+ * stacks; the legacy lines' descriptors are static and never freed. A
+ * caller keeps the pointer irq_to_desc() gave it, as the kernel does, so
+ * a task that slept after its lookup (request_threaded_irq in kzalloc
+ * and on desc->request_mutex, free_irq on the mutex and while it waits
+ * for handlers and threads, synchronize_irq, an IRQ thread in its
+ * handler) and resumes after another task's irq_free_descs() touches
+ * freed memory, never the descriptor a later __irq_alloc_descs() put on
+ * the same number. The shim is not instrumented, so the IRQ core checks
+ * its own accesses to a descriptor through the heap's KASAN check
+ * (desc_access()), with the field's size and the kernel-named function
+ * that makes it: the report is KASAN's "use-after-free in __setup_irq"
+ * (or __free_irq, ...) with the descriptor's allocation stack through
+ * __irq_alloc_descs and its free stack through irq_free_descs. The
+ * request_mutex lives in the descriptor, so mutex_lock() and
+ * mutex_unlock() on a freed one are caught by the mutex shim's own check.
+ *
+ * The kernel frees the descriptor after an RCU grace period (call_rcu in
+ * free_desc). hvsim has no RCU model and frees it in irq_free_descs()
+ * itself. The difference only matters for a task that touches the
+ * descriptor after the free without having passed a scheduling point
+ * since: none can here, as another task runs only at a scheduling point,
+ * and the tasks above hold no RCU read lock across theirs (a sleep, or a
+ * preemption in a PREEMPT kernel), so the grace period may have ended by
+ * the time they resume: a use after free in the kernel too, only rarer
+ * than here. The one reader that RCU does protect is the hardirq: the
+ * handlers of an interrupt run in an RCU read-side section (interrupts
+ * off), so the grace period waits for them. The hardirq task therefore
+ * looks the descriptor up afresh at every interrupt (the kernel's vector
+ * to descriptor lookup) and its accesses up to the end of that interrupt
+ * are not checked: freed memory is never reused within an execution, so
+ * they read and write the old object harmlessly, as the kernel's would.
  */
 #include <errno.h>
 #include <string.h>
 
 #include <glib.h>
 
+#include "sim/heap_priv.h"
 #include "sim/kapi/exec.h"
 #include "sim/kapi/hw_priv.h"
 #include "sim/kapi/kapi.h"
@@ -43,6 +80,62 @@
 /* Kernel-named functions stay whole frames in call traces: no inlining,
  * and no ".isra"/".constprop" clones with other names. */
 #define __irq_frame	__attribute__((__noipa__))
+
+/* The kernel's bits for the two states the shim models. */
+#define IRQD_IRQ_INPROGRESS	(1U << 18)	/* irq_common_data */
+#define IRQS_PENDING		0x00000200U	/* istate */
+
+/*
+ * An action and what the IRQ core keeps beside it: the descriptor its
+ * thread works for (the kernel's irq_thread() looks it up once, when it
+ * starts, and keeps the pointer for its life).
+ */
+struct irqaction_priv {
+	struct irqaction action;	/* first: the action is the object */
+	struct irq_desc *desc;
+};
+
+static struct irq_desc **action_desc(struct irqaction *action)
+{
+	return &((struct irqaction_priv *)action)->desc;
+}
+
+/* ---------------------------------------------------- checked access -- */
+
+/*
+ * desc_access - the IRQ core is about to read or write @field of @desc.
+ * The shim is not compiled with KASAN, so it checks its own accesses the
+ * way the compiler's hooks check a driver's: the field's address and
+ * size against the heap's shadow. A descriptor irq_free_descs() freed is
+ * reported ("BUG: KASAN: slab-use-after-free in <func>", with the
+ * descriptor's allocation and free stacks) and the execution ends there;
+ * a legacy descriptor is not heap memory and always passes. The
+ * kernel-named function that uses it makes the access: its name is the
+ * report's title and its frame the top of the call trace (a macro, so no
+ * helper frame of ours shows).
+ */
+#define desc_access(w, desc, field, write)				\
+	sim__heap_check_at((w), (uintptr_t)&(desc)->field,		\
+			   sizeof((desc)->field), (write),		\
+			   (uintptr_t)__builtin_return_address(0), __func__)
+
+static bool irqd_irq_inprogress(const struct irq_desc *desc)
+{
+	return desc->irq_common_data.state_use_accessors & IRQD_IRQ_INPROGRESS;
+}
+
+static bool desc_pending(const struct irq_desc *desc)
+{
+	return desc->istate & IRQS_PENDING;
+}
+
+static void desc_set_pending(struct irq_desc *desc, bool on)
+{
+	if (on)
+		desc->istate |= IRQS_PENDING;
+	else
+		desc->istate &= ~IRQS_PENDING;
+}
 
 /* ------------------------------------------------------------ record -- */
 
@@ -71,7 +164,11 @@ const char *sim__kapi_hw_intern(SimKapiHw *hw, const char *s)
 	return v;
 }
 
-/* A new execution: every line free of handlers, no task, no mapping. */
+/*
+ * A new execution: every line free of handlers, no task, no mapping; the
+ * legacy lines have their static descriptors, the others none (the
+ * heap's reset dropped the last execution's).
+ */
 static void hw_reset(SimKapiHw *hw)
 {
 	guint i;
@@ -80,12 +177,16 @@ static void hw_reset(SimKapiHw *hw)
 		g_free(g_ptr_array_index(hw->actions, i));
 	g_ptr_array_set_size(hw->actions, 0);
 	memset(hw->descs, 0, sizeof(hw->descs));
-	for (i = 0; i < SIM_IRQ_NR; i++) {
-		hw->descs[i].irq = i;
-		hw->descs[i].allocated = i < SIM_IRQ_NR_LEGACY;
-	}
 	/* Zeroed locks: the mutex shim names and initialises them at their
 	 * first use, as a static DEFINE_MUTEX would be. */
+	memset(hw->legacy, 0, sizeof(hw->legacy));
+	for (i = 0; i < SIM_IRQ_NR; i++) {
+		hw->descs[i].irq = i;
+		if (i < SIM_IRQ_NR_LEGACY) {
+			hw->legacy[i].irq_data.irq = i;
+			hw->descs[i].desc = &hw->legacy[i];
+		}
+	}
 	memset(&hw->sparse_irq_lock, 0, sizeof(hw->sparse_irq_lock));
 	sim__kapi_io_reset(hw);
 	hw->run_serial = hw->w->run_serial;
@@ -114,32 +215,40 @@ SimKapiHw *sim__kapi_hw(SimWorld *w)
 	return hw;
 }
 
-/* The descriptor of @irq if the line exists, else NULL (irq_to_desc). */
-static SimIrqDesc *irq_to_desc(SimKapiHw *hw, unsigned int irq)
+/*
+ * The descriptor of @irq if the line exists, else NULL (irq_to_desc, a
+ * lookup in the sparse IRQ tree). The caller keeps the pointer: it is
+ * the descriptor it saw, whatever happens to the number later.
+ */
+static struct irq_desc *irq_to_desc(SimKapiHw *hw, unsigned int irq)
 {
-	if (irq >= SIM_IRQ_NR || !hw->descs[irq].allocated)
-		return NULL;
-	return &hw->descs[irq];
+	return irq < SIM_IRQ_NR ? hw->descs[irq].desc : NULL;
 }
 
-static uint32_t desc_id(SimWorld *w, SimIrqDesc *desc)
+/* The slot of @desc's number; it may hold another descriptor by now. */
+static SimIrqDesc *desc_slot(SimKapiHw *hw, const struct irq_desc *desc)
 {
-	if (!desc->id)
-		desc->id = sim_obj_id(w);
-	return desc->id;
+	return &hw->descs[desc->irq_data.irq];
+}
+
+static uint32_t desc_id(SimWorld *w, SimIrqDesc *slot)
+{
+	if (!slot->id)
+		slot->id = sim_obj_id(w);
+	return slot->id;
 }
 
 /* ------------------------------------------------------ hardirq side -- */
 
 /* Run every handler of the line once; the kernel's flow for MSI (edge). */
 static __irq_frame irqreturn_t __handle_irq_event_percpu(SimWorld *w,
-						      SimIrqDesc *desc)
+						      struct irq_desc *desc)
 {
 	irqreturn_t retval = IRQ_NONE;
 	struct irqaction *action;
 
 	for (action = desc->action; action; action = action->next) {
-		irqreturn_t res = action->handler((int)desc->irq,
+		irqreturn_t res = action->handler((int)desc->irq_data.irq,
 						  action->dev_id);
 
 		if (res == IRQ_WAKE_THREAD) {
@@ -158,106 +267,134 @@ static __irq_frame irqreturn_t __handle_irq_event_percpu(SimWorld *w,
 	return retval;
 }
 
+/*
+ * The handlers of one interrupt. Everything here is the hardirq's RCU
+ * read-side section: the descriptor may be irq_free_descs()ed while a
+ * handler sits at a scheduling point, and the kernel would keep it alive
+ * until we are done, so nothing here is checked. The line's counters are
+ * the new descriptor's if the number was reallocated meanwhile: they are
+ * left alone then.
+ */
 static __irq_frame void handle_irq_event(SimWorld *w, SimTask *self,
-				      SimIrqDesc *desc)
+				      SimIrqDesc *slot, struct irq_desc *desc)
 {
-	desc->pending = false;
-	desc->in_progress = true;
+	irqreturn_t ret;
+
+	desc_set_pending(desc, false);
+	desc->irq_common_data.state_use_accessors |= IRQD_IRQ_INPROGRESS;
 	sim_kcsan_acquire(w, desc);
 	self->ctx = SIM_CTX_HARDIRQ;
-	if (__handle_irq_event_percpu(w, desc) == IRQ_NONE)
-		desc->spurious++;
+	ret = __handle_irq_event_percpu(w, desc);
 	self->ctx = SIM_CTX_PROCESS;
-	desc->handled++;
-	desc->in_progress = false;
-	sim_kcsan_release(w, &desc->in_progress);
-	sim_wake_all(w, &desc->in_progress);
+	if (slot->desc == desc) {
+		if (ret == IRQ_NONE)
+			slot->spurious++;
+		slot->handled++;
+	}
+	desc->irq_common_data.state_use_accessors &= ~IRQD_IRQ_INPROGRESS;
+	sim_kcsan_release(w, &desc->irq_common_data.state_use_accessors);
+	sim_wake_all(w, &desc->irq_common_data.state_use_accessors);
 }
 
 static __irq_frame void handle_edge_irq(SimWorld *w, SimTask *self,
-				     SimIrqDesc *desc)
+				     SimIrqDesc *slot, struct irq_desc *desc)
 {
+	/* The lookup of this interrupt has just been made: the first
+	 * access, checked like every other. */
+	desc_access(w, desc, istate, false);
 	/* Interrupts raised while the handlers run are replayed (the
 	 * kernel's IRQS_PENDING loop). */
 	do {
-		handle_irq_event(w, self, desc);
-	} while (desc->pending && desc->action && !desc->depth);
+		handle_irq_event(w, self, slot, desc);
+	} while (desc_pending(desc) && desc->action && !desc->depth);
 }
 
 /*
- * The task of one line. Created SIM_CTX_PROCESS and switched to
- * SIM_CTX_HARDIRQ only while handlers run, so waiting for the next
- * interrupt is not a sleep in atomic context (sim/kapi/tasklet.c does the
- * same for softirqs).
+ * The task of one line (@arg is its slot, which outlives descriptors).
+ * Created SIM_CTX_PROCESS and switched to SIM_CTX_HARDIRQ only while
+ * handlers run, so waiting for the next interrupt is not a sleep in
+ * atomic context (sim/kapi/tasklet.c does the same for softirqs).
  */
 static __irq_frame void common_interrupt(void *arg)
 {
-	SimIrqDesc *desc = arg;
+	SimIrqDesc *slot = arg;
 	SimTask *self = sim_current();
 	SimWorld *w = self->world;
 
 	for (;;) {
-		if (!desc->pending || !desc->action || desc->depth ||
-		    desc->task != self) {
-			sim_block(w, SIM_TASK_IDLE, SIM_WAIT_NONE, desc,
+		/* Each interrupt finds the line's current descriptor. */
+		struct irq_desc *desc = slot->desc;
+
+		if (!desc || !desc_pending(desc) || !desc->action ||
+		    desc->depth || slot->task != self) {
+			sim_block(w, SIM_TASK_IDLE, SIM_WAIT_NONE, slot,
 				  "irq", "common_interrupt", 0);
 			continue;
 		}
-		handle_edge_irq(w, self, desc);
+		handle_edge_irq(w, self, slot, desc);
 		/* The end of the interrupt: a scheduling point, which also
 		 * bounds an interrupt storm by the step limit. */
 		sim_yield(w);
 	}
 }
 
-static void desc_wake_task(SimKapiHw *hw, SimIrqDesc *desc)
+static void desc_wake_task(SimKapiHw *hw, SimIrqDesc *slot)
 {
 	SimWorld *w = hw->w;
 
-	if (!desc->task) {
+	if (!slot->task) {
 		char name[SIM_TASK_NAME_LEN];
 
-		g_snprintf(name, sizeof(name), "hardirq/%u", desc->irq);
-		desc->task = sim_task_create(w, name, SIM_CTX_PROCESS, 0,
-					     common_interrupt, desc);
+		g_snprintf(name, sizeof(name), "hardirq/%u", slot->irq);
+		slot->task = sim_task_create(w, name, SIM_CTX_PROCESS, 0,
+					     common_interrupt, slot);
 		return;
 	}
-	if (desc->task->state == SIM_TASK_IDLE && desc->task->wait_obj == desc)
-		sim_wake(w, desc->task);
+	if (slot->task->state == SIM_TASK_IDLE && slot->task->wait_obj == slot)
+		sim_wake(w, slot->task);
 }
 
 void sim_kapi_irq_raise(SimWorld *w, unsigned int irq)
 {
 	SimKapiHw *hw = sim__kapi_hw(w);
-	SimIrqDesc *desc = irq_to_desc(hw, irq);
+	struct irq_desc *desc = irq_to_desc(hw, irq);
+	SimIrqDesc *slot;
 
 	if (!desc) {
 		sim_trace(w, SIM_TR_IRQ, 0, "irq (no such line)", NULL, irq, 0);
 		return;
 	}
+	slot = &hw->descs[irq];
 	sim_kcsan_release(w, desc);
-	desc->pending = true;
+	desc_set_pending(desc, true);
 	if (!desc->action || desc->depth) {
 		/* A disabled line keeps it pending for enable_irq(); a line
 		 * without handler drops it, as a masked, unrequested MSI. */
 		if (!desc->action) {
-			desc->pending = false;
-			desc->spurious++;
+			desc_set_pending(desc, false);
+			slot->spurious++;
 		}
-		sim_trace(w, SIM_TR_IRQ, desc_id(w, desc), "irq (no handler)",
+		sim_trace(w, SIM_TR_IRQ, desc_id(w, slot), "irq (no handler)",
 			  NULL, irq, 0);
 		return;
 	}
-	desc_wake_task(hw, desc);
-	sim_trace(w, SIM_TR_IRQ, desc_id(w, desc), "irq", NULL, irq,
-		  desc->task->id);
+	desc_wake_task(hw, slot);
+	sim_trace(w, SIM_TR_IRQ, desc_id(w, slot), "irq", NULL, irq,
+		  slot->task->id);
 }
 
 /* ------------------------------------------------------- irq threads -- */
 
-static __irq_frame void irq_thread_fn(SimIrqDesc *desc, struct irqaction *action)
+/*
+ * The threaded handler, then irq_finalize_oneshot()'s look at the
+ * descriptor: the handler may have slept for as long as it liked, and
+ * the descriptor may be gone.
+ */
+static __irq_frame void irq_thread_fn(SimWorld *w, struct irq_desc *desc,
+				   struct irqaction *action)
 {
-	action->thread_fn((int)desc->irq, action->dev_id);
+	action->thread_fn((int)action->irq, action->dev_id);
+	desc_access(w, desc, istate, false);
 }
 
 /* The IRQ thread of @action ("irq/<irq>-<name>"), as kernel/irq/manage.c. */
@@ -266,8 +403,7 @@ static __irq_frame void irq_thread(void *arg)
 	struct irqaction *action = arg;
 	SimTask *self = sim_current();
 	SimWorld *w = self->world;
-	SimKapiHw *hw = sim__kapi_hw(w);
-	SimIrqDesc *desc = &hw->descs[action->irq];
+	struct irq_desc *desc = *action_desc(action);
 
 	for (;;) {
 		/* irq_wait_for_interrupt() */
@@ -279,7 +415,9 @@ static __irq_frame void irq_thread(void *arg)
 			break;
 		action->thread_flags &= ~(1UL << IRQTF_RUNTHREAD);
 		sim_kcsan_acquire(w, action);
-		irq_thread_fn(desc, action);
+		irq_thread_fn(w, desc, action);
+		/* wake_threads_waitq() */
+		desc_access(w, desc, threads_active, true);
 		sim_kcsan_release(w, &desc->threads_active);
 		if (--desc->threads_active == 0)
 			sim_wake_all(w, &desc->threads_active);
@@ -293,12 +431,13 @@ static __irq_frame void irq_thread(void *arg)
 }
 
 static void setup_irq_thread(SimKapiHw *hw, struct irqaction *action,
-			     unsigned int irq)
+			     struct irq_desc *desc, unsigned int irq)
 {
 	SimWorld *w = hw->w;
 	SimTask *cur = sim_current();
 	char name[SIM_TASK_NAME_LEN];
 
+	*action_desc(action) = desc;
 	/* The kernel names it "irq/%d-%s", truncated to TASK_COMM_LEN. */
 	g_snprintf(name, 16, "irq/%u-%s", irq, action->name ?
 		   action->name : "");
@@ -331,6 +470,8 @@ static irqreturn_t irq_default_primary_handler(int irq, void *dev_id)
 
 /* ------------------------------------------------------ registration -- */
 
+/* The mutex lives in the descriptor: the mutex shim's own KASAN check
+ * catches a lock or unlock of a freed one, in the caller's name. */
 #define IRQ_LOCK(w, desc)						\
 	sim_kapi_mutex_lock(&(desc)->request_mutex,			\
 			    SIM_KAPI_SITE("&desc->request_mutex"))
@@ -339,16 +480,21 @@ static irqreturn_t irq_default_primary_handler(int irq, void *dev_id)
 			      SIM_KAPI_SITE("&desc->request_mutex"))
 
 static __irq_frame int __setup_irq(SimKapiHw *hw, unsigned int irq,
-				SimIrqDesc *desc, struct irqaction *new)
+				struct irq_desc *desc, struct irqaction *new)
 {
 	SimWorld *w = hw->w;
+	SimIrqDesc *slot;
 	struct irqaction *old, **old_ptr;
 	bool first;
 
+	/* The kernel's first look at the descriptor, desc->irq_data.chip,
+	 * comes after request_threaded_irq()'s kzalloc(GFP_KERNEL). */
+	desc_access(w, desc, irq_data.chip, false);
 	if (new->thread_fn)
-		setup_irq_thread(hw, new, irq);
+		setup_irq_thread(hw, new, desc, irq);
 
 	IRQ_LOCK(w, desc);
+	desc_access(w, desc, action, false);
 	old_ptr = &desc->action;
 	old = *old_ptr;
 	first = !old;
@@ -373,11 +519,14 @@ static __irq_frame int __setup_irq(SimKapiHw *hw, unsigned int irq,
 		}
 	}
 	new->irq = irq;
+	if (first)
+		desc_access(w, desc, action, true);
 	*old_ptr = new;
 	/* irq_startup(): the first handler unmasks the line. */
-	if (first && desc->chip && desc->chip->irq_unmask)
-		desc->chip->irq_unmask(irq, desc->chip_data);
-	sim_trace(w, SIM_TR_IRQ, desc_id(w, desc),
+	if (first && desc->irq_data.chip && desc->irq_data.chip->irq_unmask)
+		desc->irq_data.chip->irq_unmask(irq, desc->irq_data.chip_data);
+	slot = desc_slot(hw, desc);
+	sim_trace(w, SIM_TR_IRQ, desc_id(w, slot),
 		  sim__kapi_hw_intern(hw, new->name ? new->name : "?"),
 		  "request_threaded_irq", irq, 0);
 	IRQ_UNLOCK(w, desc);
@@ -391,7 +540,7 @@ int request_threaded_irq(unsigned int irq, irq_handler_t handler,
 	SimWorld *w = sim__kapi_world("request_threaded_irq");
 	SimKapiHw *hw = sim__kapi_hw(w);
 	struct irqaction *action;
-	SimIrqDesc *desc;
+	struct irq_desc *desc;
 	int retval;
 
 	if (irq == (1U << 31))		/* IRQ_NOTCONNECTED */
@@ -400,6 +549,7 @@ int request_threaded_irq(unsigned int irq, irq_handler_t handler,
 	 * not tell the actions apart. */
 	if ((irqflags & IRQF_SHARED) && !dev_id)
 		return -EINVAL;
+	/* An IRQ never allocated, or already freed: no descriptor. */
 	desc = irq_to_desc(hw, irq);
 	if (!desc)
 		return -EINVAL;
@@ -410,7 +560,7 @@ int request_threaded_irq(unsigned int irq, irq_handler_t handler,
 	}
 	/* kzalloc(GFP_KERNEL) */
 	sim_might_sleep(w, "request_threaded_irq", __FILE__, __LINE__);
-	action = g_new0(struct irqaction, 1);
+	action = g_malloc0(sizeof(struct irqaction_priv));
 	g_ptr_array_add(hw->actions, action);
 	action->handler = handler;
 	action->thread_fn = thread_fn;
@@ -426,32 +576,51 @@ int request_threaded_irq(unsigned int irq, irq_handler_t handler,
 	return retval;
 }
 
-/* Wait until no handler of the line runs (the kernel spins; we block). */
-static bool __synchronize_hardirq(SimWorld *w, SimIrqDesc *desc)
+/*
+ * Wait until no handler of the line runs (the kernel spins; we block).
+ * Each look at the descriptor after a wait is checked: @desc may have
+ * been freed while we waited.
+ */
+static __irq_frame bool __synchronize_hardirq(SimKapiHw *hw,
+					   struct irq_desc *desc)
 {
-	while (desc->in_progress && desc->task != sim_current())
+	SimWorld *w = hw->w;
+
+	desc_access(w, desc, irq_common_data.state_use_accessors, false);
+	while (irqd_irq_inprogress(desc) &&
+	       desc_slot(hw, desc)->task != sim_current()) {
 		sim_block(w, SIM_TASK_BLOCKED, SIM_WAIT_OTHER,
-			  &desc->in_progress, "irq_desc", "synchronize_hardirq",
-			  0);
-	sim_kcsan_acquire(w, &desc->in_progress);
+			  &desc->irq_common_data.state_use_accessors,
+			  "irq_desc", "synchronize_hardirq", 0);
+		desc_access(w, desc, irq_common_data.state_use_accessors,
+			    false);
+	}
+	sim_kcsan_acquire(w, &desc->irq_common_data.state_use_accessors);
 	return true;
 }
 
 /* Wait for the line's IRQ threads to finish what they were woken for. */
-static void __synchronize_irq_threads(SimWorld *w, SimIrqDesc *desc)
+static __irq_frame void __synchronize_irq_threads(SimKapiHw *hw,
+					       struct irq_desc *desc)
 {
-	while (desc->threads_active)
+	SimWorld *w = hw->w;
+
+	desc_access(w, desc, threads_active, false);
+	while (desc->threads_active) {
 		sim_block(w, SIM_TASK_BLOCKED, SIM_WAIT_EVENT,
 			  &desc->threads_active, "&desc->wait_for_threads",
 			  "synchronize_irq", 0);
+		desc_access(w, desc, threads_active, false);
+	}
 	sim_kcsan_acquire(w, &desc->threads_active);
 }
 
-static __irq_frame struct irqaction *__free_irq(SimKapiHw *hw, SimIrqDesc *desc,
+static __irq_frame struct irqaction *__free_irq(SimKapiHw *hw,
+					     struct irq_desc *desc,
 					     void *dev_id)
 {
 	SimWorld *w = hw->w;
-	unsigned int irq = desc->irq;
+	unsigned int irq = desc->irq_data.irq;
 	struct irqaction *action, **action_ptr;
 
 	if (in_interrupt())
@@ -462,6 +631,7 @@ static __irq_frame struct irqaction *__free_irq(SimKapiHw *hw, SimIrqDesc *desc,
 	IRQ_LOCK(w, desc);
 
 	/* There can be several actions per line: find ours by dev_id. */
+	desc_access(w, desc, action, false);
 	action_ptr = &desc->action;
 	for (;;) {
 		action = *action_ptr;
@@ -477,19 +647,24 @@ static __irq_frame struct irqaction *__free_irq(SimKapiHw *hw, SimIrqDesc *desc,
 		action_ptr = &action->next;
 	}
 	/* Found it: unlink. From here irq_has_action() may be false. */
+	if (action_ptr == &desc->action)
+		desc_access(w, desc, action, true);
 	*action_ptr = action->next;
 	/* irq_shutdown(): the last handler gone masks the line. */
-	if (!desc->action && desc->chip && desc->chip->irq_mask)
-		desc->chip->irq_mask(irq, desc->chip_data);
-	sim_trace(w, SIM_TR_IRQ, desc_id(w, desc),
+	if (!desc->action && desc->irq_data.chip &&
+	    desc->irq_data.chip->irq_mask)
+		desc->irq_data.chip->irq_mask(irq, desc->irq_data.chip_data);
+	sim_trace(w, SIM_TR_IRQ, desc_id(w, desc_slot(hw, desc)),
 		  sim__kapi_hw_intern(hw, action->name ? action->name : "?"),
 		  "free_irq", irq, 0);
 
 	/* Make sure no handler runs it on another CPU any more. */
-	__synchronize_hardirq(w, desc);
+	__synchronize_hardirq(hw, desc);
 	if (action->sim_thread) {
-		__synchronize_irq_threads(w, desc);
+		__synchronize_irq_threads(hw, desc);
 		stop_irq_thread(w, action);
+		/* The last action releases the line's resources. */
+		desc_access(w, desc, action, false);
 	}
 	IRQ_UNLOCK(w, desc);
 	return action;
@@ -499,7 +674,7 @@ const void *free_irq(unsigned int irq, void *dev_id)
 {
 	SimWorld *w = sim__kapi_world("free_irq");
 	SimKapiHw *hw = sim__kapi_hw(w);
-	SimIrqDesc *desc = irq_to_desc(hw, irq);
+	struct irq_desc *desc = irq_to_desc(hw, irq);
 	struct irqaction *action;
 	const char *devname;
 
@@ -517,12 +692,17 @@ const void *free_irq(unsigned int irq, void *dev_id)
 bool irq_has_action(unsigned int irq)
 {
 	SimWorld *w = sim__kapi_world("irq_has_action");
-	SimIrqDesc *desc = irq_to_desc(sim__kapi_hw(w), irq);
-	bool res = desc && desc->action;
+	SimKapiHw *hw = sim__kapi_hw(w);
+	struct irq_desc *desc = irq_to_desc(hw, irq);
+	bool res = false;
 
+	if (desc) {
+		desc_access(w, desc, action, false);
+		res = desc->action != NULL;
+	}
 	/* Recorded (as a change of shim state, conservatively) so that an
 	 * exhaustive search sees it conflict with the unlink in free_irq. */
-	sim_trace(w, SIM_TR_IRQ, desc ? desc_id(w, desc) : 0,
+	sim_trace(w, SIM_TR_IRQ, desc ? desc_id(w, &hw->descs[irq]) : 0,
 		  res ? "irq_has_action: true" : "irq_has_action: false", NULL,
 		  irq, 0);
 	return res;
@@ -533,42 +713,48 @@ bool irq_has_action(unsigned int irq)
 bool synchronize_hardirq(unsigned int irq)
 {
 	SimWorld *w = sim__kapi_world("synchronize_hardirq");
-	SimIrqDesc *desc = irq_to_desc(sim__kapi_hw(w), irq);
+	SimKapiHw *hw = sim__kapi_hw(w);
+	struct irq_desc *desc = irq_to_desc(hw, irq);
 
-	return desc ? __synchronize_hardirq(w, desc) : true;
+	return desc ? __synchronize_hardirq(hw, desc) : true;
 }
 
 void synchronize_irq(unsigned int irq)
 {
 	SimWorld *w = sim__kapi_world("synchronize_irq");
-	SimIrqDesc *desc = irq_to_desc(sim__kapi_hw(w), irq);
+	SimKapiHw *hw = sim__kapi_hw(w);
+	struct irq_desc *desc = irq_to_desc(hw, irq);
 
 	if (!desc)
 		return;
 	sim_might_sleep(w, "synchronize_irq", __FILE__, __LINE__);
-	__synchronize_hardirq(w, desc);
-	__synchronize_irq_threads(w, desc);
+	__synchronize_hardirq(hw, desc);
+	__synchronize_irq_threads(hw, desc);
 }
 
 void disable_irq_nosync(unsigned int irq)
 {
 	SimWorld *w = sim__kapi_world("disable_irq_nosync");
-	SimIrqDesc *desc = irq_to_desc(sim__kapi_hw(w), irq);
+	struct irq_desc *desc = irq_to_desc(sim__kapi_hw(w), irq);
 
-	if (desc)
+	if (desc) {
+		desc_access(w, desc, depth, true);
 		desc->depth++;
+	}
 	sim_yield(w);
 }
 
 void disable_irq(unsigned int irq)
 {
 	SimWorld *w = sim__kapi_world("disable_irq");
-	SimIrqDesc *desc = irq_to_desc(sim__kapi_hw(w), irq);
+	struct irq_desc *desc = irq_to_desc(sim__kapi_hw(w), irq);
 
 	if (!desc)
 		return;
+	desc_access(w, desc, depth, true);
 	desc->depth++;
 	sim_yield(w);
+	/* A new lookup, as the kernel's synchronize_irq(irq) makes. */
 	synchronize_irq(irq);
 }
 
@@ -576,18 +762,19 @@ void enable_irq(unsigned int irq)
 {
 	SimWorld *w = sim__kapi_world("enable_irq");
 	SimKapiHw *hw = sim__kapi_hw(w);
-	SimIrqDesc *desc = irq_to_desc(hw, irq);
+	struct irq_desc *desc = irq_to_desc(hw, irq);
 
 	if (!desc)
 		return;
+	desc_access(w, desc, depth, true);
 	if (!desc->depth) {
 		sim__kapi_warn(w, SIM_KAPI_SITE(NULL),
 			       "Unbalanced enable for IRQ %u", irq);
 		return;
 	}
 	/* An interrupt that came while disabled is replayed now. */
-	if (--desc->depth == 0 && desc->pending && desc->action)
-		desc_wake_task(hw, desc);
+	if (--desc->depth == 0 && desc_pending(desc) && desc->action)
+		desc_wake_task(hw, &hw->descs[irq]);
 	sim_yield(w);
 }
 
@@ -599,6 +786,38 @@ void enable_irq(unsigned int irq)
 #define SPARSE_UNLOCK(hw)						\
 	sim_kapi_mutex_unlock(&(hw)->sparse_irq_lock,			\
 			      SIM_KAPI_SITE("sparse_irq_lock"))
+
+/*
+ * A new descriptor for @irq: kzalloc()ed on the simulated heap, so it has
+ * the heap's allocation record and stack (through __irq_alloc_descs).
+ * Not a scheduling point (the caller holds sparse_irq_lock anyway). NULL
+ * when the heap is exhausted.
+ */
+static __irq_frame struct irq_desc *alloc_desc(SimWorld *w, unsigned int irq)
+{
+	struct irq_desc *desc = sim_kmalloc(w, sizeof(*desc), true,
+					    "alloc_desc");
+
+	if (desc)
+		desc->irq_data.irq = irq;
+	return desc;
+}
+
+/*
+ * Take the descriptor of @slot out of the tree and free it. The kernel
+ * frees it after an RCU grace period; hvsim frees it now (see the top of
+ * the file). An action still linked is lost with it, as in the kernel
+ * (free_msi_irqs() BUG()s before that happens).
+ */
+static __irq_frame void free_desc(SimWorld *w, SimIrqDesc *slot)
+{
+	struct irq_desc *desc = slot->desc;
+
+	if (!desc)
+		return;
+	slot->desc = NULL;
+	sim_kfree(w, desc, "free_desc");
+}
 
 int __irq_alloc_descs(int irq, unsigned int from, unsigned int cnt, int node,
 		      struct module *owner,
@@ -622,7 +841,7 @@ int __irq_alloc_descs(int irq, unsigned int from, unsigned int cnt, int node,
 	SPARSE_LOCK(hw);
 	for (start = from; start + cnt <= SIM_IRQ_NR; start++) {
 		for (i = 0; i < cnt; i++)
-			if (hw->descs[start + i].allocated)
+			if (hw->descs[start + i].desc)
 				break;
 		if (i == cnt)
 			break;
@@ -633,15 +852,22 @@ int __irq_alloc_descs(int irq, unsigned int from, unsigned int cnt, int node,
 	if (irq >= 0 && start != (unsigned int)irq)
 		goto unlock;
 	for (i = 0; i < cnt; i++) {
-		SimIrqDesc *desc = &hw->descs[start + i];
-		SimTask *task = desc->task;
+		SimIrqDesc *slot = &hw->descs[start + i];
+		struct irq_desc *desc = alloc_desc(w, start + i);
 
-		/* A fresh descriptor; the line's task, if it ever had one in
-		 * this execution, is kept (it is idle). */
-		memset(desc, 0, sizeof(*desc));
-		desc->irq = start + i;
-		desc->allocated = true;
-		desc->task = task;
+		if (!desc) {
+			while (i--)
+				free_desc(w, &hw->descs[start + i]);
+			ret = -ENOMEM;
+			goto unlock;
+		}
+		/* A new descriptor: new counters and trace id; the line's
+		 * task, if it ever had one in this execution, is kept (it
+		 * is idle, and finds the new descriptor at its next
+		 * interrupt). */
+		slot->desc = desc;
+		slot->handled = slot->spurious = 0;
+		slot->id = 0;
 	}
 	sim_trace(w, SIM_TR_IRQ, 0, "irq_alloc_descs", NULL, start, cnt);
 	ret = (int)start;
@@ -660,17 +886,10 @@ void irq_free_descs(unsigned int from, unsigned int cnt)
 		return;
 	SPARSE_LOCK(hw);
 	for (i = 0; i < cnt; i++) {
-		SimIrqDesc *desc = &hw->descs[from + i];
-
-		if (desc->irq < SIM_IRQ_NR_LEGACY)
+		/* The legacy descriptors are static: never freed. */
+		if (from + i < SIM_IRQ_NR_LEGACY)
 			continue;
-		/* An action still linked is lost with its descriptor, as in
-		 * the kernel (free_msi_irqs() BUG()s before that happens). */
-		desc->allocated = false;
-		desc->action = NULL;
-		desc->pending = false;
-		desc->chip = NULL;
-		desc->chip_data = NULL;
+		free_desc(w, &hw->descs[from + i]);
 	}
 	sim_trace(w, SIM_TR_IRQ, 0, "irq_free_descs", NULL, from, cnt);
 	SPARSE_UNLOCK(hw);
@@ -680,12 +899,13 @@ int irq_set_chip_and_data(unsigned int irq, const struct irq_chip *chip,
 			  void *data)
 {
 	SimWorld *w = sim__kapi_world("irq_set_chip_and_data");
-	SimIrqDesc *desc = irq_to_desc(sim__kapi_hw(w), irq);
+	struct irq_desc *desc = irq_to_desc(sim__kapi_hw(w), irq);
 
 	if (!desc)
 		return -EINVAL;
-	desc->chip = chip;
-	desc->chip_data = data;
+	desc_access(w, desc, irq_data.chip, true);
+	desc->irq_data.chip = chip;
+	desc->irq_data.chip_data = data;
 	return 0;
 }
 
@@ -698,7 +918,7 @@ bool sim_kapi_irq_exists(SimWorld *w, unsigned int irq)
 
 unsigned int sim_kapi_irq_nr_actions(SimWorld *w, unsigned int irq)
 {
-	SimIrqDesc *desc = irq_to_desc(sim__kapi_hw(w), irq);
+	struct irq_desc *desc = irq_to_desc(sim__kapi_hw(w), irq);
 	struct irqaction *a;
 	unsigned int n = 0;
 

@@ -11,7 +11,14 @@
  * pci_irq_vector() WARNs for a vector out of range and for vector > 0
  * without MSI (and maps the others); an MSI-X message reaches the
  * handler of its vector, once unmasked; a register read through an
- * iounmap()ed BAR faults.
+ * iounmap()ed BAR faults. Descriptors above the legacy lines are heap
+ * memory: a task that looked one up, slept (request_threaded_irq on
+ * desc->request_mutex, free_irq, an IRQ thread in its handler) and
+ * resumes after another task's irq_free_descs() is a KASAN
+ * use-after-free naming the IRQ core function, with the descriptor's
+ * allocation and free stacks, even when the number was allocated again
+ * meanwhile; a lookup after the free is -EINVAL and quiet, and a fresh
+ * lookup after a reallocation works.
  */
 #include "sync-test.h"
 
@@ -23,8 +30,11 @@
 #include <linux/pci.h>
 #include <linux/spinlock.h>
 
+#include <linux/irqdesc.h>
+
 #include "models/pci.h"
 #include "sim/kapi/hw.h"
+#include "sim/kapi/hw_priv.h"
 #include "sim/kapi/kapi.h"
 
 #define LINE	16
@@ -506,6 +516,326 @@ START_TEST(test_irq_register_read_through_an_unmapped_bar_faults)
 }
 END_TEST
 
+/* ------------------------------------------- descriptors are memory -- */
+
+/*
+ * The descriptor races, made deterministic under the "first" strategy.
+ * The holder H frees the "slow" action of a dynamic IRQ while its thread
+ * sleeps in the handler: H holds desc->request_mutex until the thread is
+ * done. Meanwhile the late task L looked the descriptor up and waits for
+ * the mutex (request_threaded_irq) or already sits in free_irq(); when H
+ * is through it frees the descriptors (and, in one mode, allocates the
+ * number again), so L resumes on freed memory. In the thread mode the
+ * freer F frees the descriptors while the thread still sleeps.
+ */
+enum race_mode {
+	RACE_REQUEST,		/* L: request_irq; H frees after free_irq */
+	RACE_REQUEST_REALLOC,	/* ... and H allocates the number again */
+	RACE_FREE_IRQ,		/* L: free_irq of a second action */
+	RACE_THREAD,		/* F frees while the IRQ thread sleeps */
+};
+
+typedef struct {
+	enum race_mode mode;
+	int irq, irq2;
+	int ret, ret2;
+	int late_done;		/* L got past its call */
+	bool seen;		/* what irq_has_action() etc. said */
+	int handled;
+	int other;		/* dev_id of the second action */
+} Race;
+
+static irqreturn_t slow_thread_fn(int irq, void *dev_id)
+{
+	msleep(10);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t quick_handler(int irq, void *dev_id)
+{
+	Race *r = container_of(dev_id, Race, other);
+
+	r->handled++;
+	return IRQ_HANDLED;
+}
+
+static void holder_task(void *arg)
+{
+	Race *r = arg;
+
+	msleep(1);
+	free_irq(r->irq, r);		/* waits for the thread, mutex held */
+	if (r->mode == RACE_THREAD)
+		return;
+	irq_free_descs(r->irq, 1);
+	if (r->mode == RACE_REQUEST_REALLOC)
+		r->irq2 = irq_alloc_descs(r->irq, 0, 1, 0);
+}
+
+static void late_task(void *arg)
+{
+	Race *r = arg;
+
+	msleep(2);
+	if (r->mode == RACE_FREE_IRQ)
+		free_irq(r->irq, &r->other);
+	else
+		r->ret2 = request_irq(r->irq, test_handler, IRQF_SHARED,
+				      "late", &r->handled);
+	r->late_done = 1;
+}
+
+static void freer_descs_task(void *arg)
+{
+	Race *r = arg;
+
+	msleep(2);
+	irq_free_descs(r->irq, 1);
+}
+
+static void race_init(SimWorld *w, void *arg)
+{
+	Race *r = arg;
+
+	r->irq = irq_alloc_descs(-1, 0, 1, 0);
+	r->ret = request_threaded_irq(r->irq, NULL, slow_thread_fn,
+				      IRQF_SHARED | IRQF_ONESHOT, "slow", r);
+	if (r->mode == RACE_FREE_IRQ)
+		request_threaded_irq(r->irq, quick_handler, NULL,
+				     IRQF_SHARED | IRQF_ONESHOT, "other",
+				     &r->other);
+	sim_event_after(w, 10 * SIM_USEC, raise_event, NULL,
+			(uint64_t)r->irq);
+	sim_task_create(w, "holder", SIM_CTX_PROCESS, 1, holder_task, r);
+	if (r->mode == RACE_THREAD)
+		sim_task_create(w, "freer", SIM_CTX_PROCESS, 1,
+				freer_descs_task, r);
+	else
+		sim_task_create(w, "late", SIM_CTX_PROCESS, 0, late_task, r);
+}
+
+/* A world with stacks, one race run; returns the formatted report. */
+static char *race_run(SimWorld *w, Race *r)
+{
+	w->want_stacks = true;
+	ck_assert_int_eq(run_first(w, race_init, r), SIM_END_BUG);
+	ck_assert_int_ge(r->irq, SIM_IRQ_NR_LEGACY);
+	ck_assert_int_eq(r->ret, 0);
+	return report_text(w);
+}
+
+/* The KASAN report of a freed descriptor, in @func, with both stacks. */
+static void assert_desc_uaf(SimWorld *w, const char *text, const char *func,
+			    const char *freer, size_t offset)
+{
+	g_autofree char *title = g_strdup_printf(
+		"BUG: KASAN: slab-use-after-free in %s", func);
+	g_autofree char *frame = g_strdup_printf("\n %s+", func);
+	g_autofree char *where = g_strdup_printf(
+		"The buggy address is located %zu bytes inside of", offset);
+	g_autofree char *cache = g_strdup_printf(
+		" which belongs to the cache kmalloc-%zu of size",
+		(size_t)(sizeof(struct irq_desc) <= 256 ? 256 : 512));
+	g_autofree char *top = line_after(text, " <TASK>");
+	const char *alloc, *freed, *end;
+
+	ck_assert_int_eq(w->bug->kind, SIM_BUG_USE_AFTER_FREE);
+	ck_assert_str_eq(w->bug->func, func);
+	ck_assert_str_eq(bug_title(w), title);
+	/* The call trace starts at the IRQ core's function. */
+	ck_assert_msg(g_str_has_prefix(top, frame + 1), "%s", text);
+	/* Allocated by __irq_alloc_descs() from race_init (task 1), freed
+	 * by irq_free_descs() from @freer. */
+	alloc = strstr(text, "Allocated by task 1:\n");
+	freed = strstr(text, "Freed by task ");
+	end = strstr(text, "The buggy address belongs to the object at");
+	ck_assert_msg(alloc && freed && end && alloc < freed && freed < end,
+		      "%s", text);
+	ck_assert_msg(g_strstr_len(alloc, freed - alloc, " alloc_desc+") &&
+		      g_strstr_len(alloc, freed - alloc, " __irq_alloc_descs+") &&
+		      g_strstr_len(alloc, freed - alloc, " race_init+"),
+		      "%s", text);
+	ck_assert_msg(g_strstr_len(freed, end - freed, " free_desc+") &&
+		      g_strstr_len(freed, end - freed, " irq_free_descs+") &&
+		      g_strstr_len(freed, end - freed, freer), "%s", text);
+	ck_assert_msg(strstr(text, where), "%s", text);
+	ck_assert_msg(strstr(text, cache), "%s", text);
+}
+
+/* L waits for the mutex in request_threaded_irq(); H frees the
+ * descriptor: L's mutex_lock() in __setup_irq is on freed memory. */
+START_TEST(test_irq_request_resuming_on_freed_desc_is_uaf)
+{
+	g_autoptr(SimWorld) w = sim_world_new();
+	Race r = { .mode = RACE_REQUEST };
+	g_autofree char *text = race_run(w, &r);
+
+	assert_desc_uaf(w, text, "__setup_irq", " holder_task+",
+			offsetof(struct irq_desc, request_mutex));
+	ck_assert_msg(strstr(text, "\n request_threaded_irq+"), "%s", text);
+	ck_assert_msg(strstr(text, " by task late/"), "%s", text);
+	ck_assert(!r.late_done);
+}
+END_TEST
+
+/* The same, but the number was allocated again before L resumes: L's
+ * pointer is still the old, freed descriptor; the new one is untouched. */
+START_TEST(test_irq_stale_desc_after_reallocation_is_uaf)
+{
+	g_autoptr(SimWorld) w = sim_world_new();
+	Race r = { .mode = RACE_REQUEST_REALLOC };
+	g_autofree char *text = race_run(w, &r);
+
+	ck_assert_int_eq(r.irq2, r.irq);
+	assert_desc_uaf(w, text, "__setup_irq", " holder_task+",
+			offsetof(struct irq_desc, request_mutex));
+	ck_assert(sim_kapi_irq_exists(w, (unsigned int)r.irq));
+	ck_assert_uint_eq(sim_kapi_irq_nr_actions(w, (unsigned int)r.irq), 0);
+}
+END_TEST
+
+/* L entered free_irq() and waits for the mutex; H frees the descriptor. */
+START_TEST(test_irq_free_irq_resuming_on_freed_desc_is_uaf)
+{
+	g_autoptr(SimWorld) w = sim_world_new();
+	Race r = { .mode = RACE_FREE_IRQ };
+	g_autofree char *text = race_run(w, &r);
+
+	assert_desc_uaf(w, text, "__free_irq", " holder_task+",
+			offsetof(struct irq_desc, request_mutex));
+	ck_assert_msg(strstr(text, "\n free_irq+"), "%s", text);
+	ck_assert(!r.late_done);
+}
+END_TEST
+
+/* F frees the descriptor while the IRQ thread sleeps in its handler and
+ * H waits in free_irq() for it: the thread comes back to freed memory. */
+START_TEST(test_irq_thread_returning_to_freed_desc_is_uaf)
+{
+	g_autoptr(SimWorld) w = sim_world_new();
+	Race r = { .mode = RACE_THREAD };
+	g_autofree char *text = race_run(w, &r);
+
+	assert_desc_uaf(w, text, "irq_thread_fn", " freer_descs_task+",
+			offsetof(struct irq_desc, istate));
+	ck_assert_msg(strstr(text, "Read of size 4 at addr "), "%s", text);
+	ck_assert_msg(strstr(text, "\n irq_thread+"), "%s", text);
+}
+END_TEST
+
+/* Quiet: the descriptors are freed before the lookup: -EINVAL, as the
+ * kernel's irq_to_desc() finds nothing; a number never allocated too;
+ * and the legacy lines are never freed. */
+static void freed_first_init(SimWorld *w, void *arg)
+{
+	Race *r = arg;
+
+	r->irq = irq_alloc_descs(-1, 0, 1, 0);
+	irq_free_descs(r->irq, 1);
+	r->ret = request_irq(r->irq, test_handler, IRQF_SHARED, "gone",
+			     &r->handled);
+	r->ret2 = request_irq(SIM_IRQ_NR - 1, test_handler, IRQF_SHARED,
+			      "never", &r->handled);
+	r->seen = irq_has_action(r->irq) || free_irq(r->irq, r);
+	irq_free_descs(LINE, 1);
+	r->irq2 = request_irq(LINE, test_handler, IRQF_SHARED, "legacy",
+			      &r->handled);
+	free_irq(LINE, &r->handled);
+}
+
+START_TEST(test_irq_request_after_free_descs_is_einval_and_quiet)
+{
+	g_autoptr(SimWorld) w = sim_world_new();
+	Race r = { 0 };
+
+	w->want_stacks = true;
+	ck_assert_clean(w, run_first(w, freed_first_init, &r));
+	ck_assert_int_ge(r.irq, SIM_IRQ_NR_LEGACY);
+	ck_assert_int_eq(r.ret, -EINVAL);
+	ck_assert_int_eq(r.ret2, -EINVAL);
+	ck_assert(!r.seen);
+	ck_assert_int_eq(r.irq2, 0);
+	ck_assert(!sim_kapi_irq_exists(w, (unsigned int)r.irq));
+	ck_assert(sim_kapi_irq_exists(w, LINE));
+}
+END_TEST
+
+/* Quiet: request, interrupt and free on a dynamic IRQ, then the
+ * descriptor's free; a heap object from alloc_desc to free_desc. */
+static void dynamic_init(SimWorld *w, void *arg)
+{
+	Race *r = arg;
+
+	r->irq = irq_alloc_descs(-1, 0, 1, 0);
+	r->ret = request_irq(r->irq, quick_handler, IRQF_SHARED, "dyn",
+			     &r->other);
+	sim_kapi_irq_raise(w, (unsigned int)r->irq);
+	msleep(1);
+	r->seen = irq_has_action(r->irq);
+	synchronize_irq(r->irq);
+	disable_irq(r->irq);
+	enable_irq(r->irq);
+	free_irq(r->irq, &r->other);
+	irq_free_descs(r->irq, 1);
+}
+
+START_TEST(test_irq_dynamic_desc_request_and_free_is_quiet)
+{
+	g_autoptr(SimWorld) w = sim_world_new();
+	Race r = { 0 };
+	const SimTraceEvent *ev;
+
+	ck_assert_clean(w, run_first(w, dynamic_init, &r));
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_int_eq(r.handled, 1);
+	ck_assert(r.seen);
+	ck_assert(!sim_kapi_irq_exists(w, (unsigned int)r.irq));
+	/* One kzalloc'd descriptor, freed. */
+	ev = trace_find(w, SIM_TR_ALLOC, NULL);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_str_eq(ev->func, "alloc_desc");
+	ck_assert_int_eq(ev->arg, (int64_t)sizeof(struct irq_desc));
+	ev = trace_find(w, SIM_TR_FREE, NULL);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_str_eq(ev->func, "free_desc");
+}
+END_TEST
+
+/* Quiet: the number allocated again and looked up afresh is a new,
+ * working descriptor, without the old one's actions. */
+static void realloc_init(SimWorld *w, void *arg)
+{
+	Race *r = arg;
+
+	r->irq = irq_alloc_descs(-1, 0, 1, 0);
+	request_irq(r->irq, quick_handler, IRQF_SHARED, "old", &r->other);
+	irq_free_descs(r->irq, 1);	/* the action is lost with it */
+	r->irq2 = irq_alloc_descs(-1, 0, 1, 0);
+	r->seen = irq_has_action(r->irq2);
+	r->ret = request_irq(r->irq2, quick_handler, IRQF_SHARED, "new",
+			     &r->other);
+	sim_kapi_irq_raise(w, (unsigned int)r->irq2);
+	msleep(1);
+	r->ret2 = free_irq(r->irq2, &r->other) != NULL;
+	irq_free_descs(r->irq2, 1);
+}
+
+START_TEST(test_irq_reallocated_number_fresh_lookup_is_quiet)
+{
+	g_autoptr(SimWorld) w = sim_world_new();
+	Race r = { 0 };
+
+	ck_assert_clean(w, run_first(w, realloc_init, &r));
+	ck_assert_int_eq(r.irq2, r.irq);
+	ck_assert(!r.seen);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_int_eq(r.ret2, 1);
+	ck_assert_int_eq(r.handled, 1);
+	ck_assert_int_eq(trace_count(w, SIM_TR_ALLOC, "kmalloc-512") +
+			 trace_count(w, SIM_TR_ALLOC, "kmalloc-256"), 2);
+}
+END_TEST
+
 static Suite *irq_suite(void)
 {
 	Suite *s = suite_create("irq");
@@ -526,6 +856,13 @@ static Suite *irq_suite(void)
 	tcase_add_test(tc, test_irq_pci_irq_vector_warns_once_without_msi);
 	tcase_add_test(tc, test_irq_msix_message_reaches_its_vector_once_unmasked);
 	tcase_add_test(tc, test_irq_register_read_through_an_unmapped_bar_faults);
+	tcase_add_test(tc, test_irq_request_resuming_on_freed_desc_is_uaf);
+	tcase_add_test(tc, test_irq_stale_desc_after_reallocation_is_uaf);
+	tcase_add_test(tc, test_irq_free_irq_resuming_on_freed_desc_is_uaf);
+	tcase_add_test(tc, test_irq_thread_returning_to_freed_desc_is_uaf);
+	tcase_add_test(tc, test_irq_request_after_free_descs_is_einval_and_quiet);
+	tcase_add_test(tc, test_irq_dynamic_desc_request_and_free_is_quiet);
+	tcase_add_test(tc, test_irq_reallocated_number_fresh_lookup_is_quiet);
 	suite_add_tcase(s, tc);
 	return s;
 }
