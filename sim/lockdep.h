@@ -19,7 +19,8 @@
  *    recorded as this execution's warning and the execution goes on; it
  *    becomes the verdict (SIM_BUG_LOCK_ORDER) only if the execution would
  *    otherwise end clean or as a runaway. A real deadlock or any other
- *    finding wins, and its report carries one "hvsim: lockdep" line;
+ *    finding wins; a deadlock, livelock or hung-task report then carries
+ *    one "hvsim: lockdep" line (sim/liveness.c), other reports do not;
  *  - a cycle that needs a dependency learned in an earlier execution never
  *    touches this execution's verdict: it is a prediction, listed by
  *    sim_lockdep_predictions() (each cycle once per world).

@@ -8,9 +8,9 @@
  * and the config mechanism, as the kernel's drivers/pci/access.c does.
  *
  * A read of a function that is gone returns all-ones, which is how
- * pci_device_is_present() and pciehp see a surprise removal. Writes are
- * scheduling points (a config write can change what the device does);
- * reads are not.
+ * pci_device_is_present() and pciehp see a surprise removal. Neither reads
+ * nor writes are scheduling points: the kernel does them under pci_lock, a
+ * raw spinlock, so nothing interleaves with one; writes are traced.
  */
 #include <linux/kernel.h>
 #include <linux/pci.h>

@@ -19,8 +19,8 @@
  *  - msix_enabled is set only at the very end of msix_capability_init(),
  *    after the entries are on msi_list and their IRQs allocated.
  * Nothing here takes a lock; the scheduling points are the allocator,
- * kfree(), ioremap()/iounmap(), config writes, MMIO writes and the IRQ
- * core's sparse_irq_lock.
+ * kfree(), ioremap()/iounmap(), MMIO writes and the IRQ core's
+ * sparse_irq_lock (config accesses are not: see access.c).
  *
  * Customised for the harness: the IRQ domain hierarchy is reduced to one
  * irq_alloc_descs() per descriptor with a chip that masks and unmasks the

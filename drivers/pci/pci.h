@@ -26,7 +26,7 @@ void pci_bus_add_devices(const struct pci_bus *bus);
 /* remove.c */
 void pci_remove_bus_device(struct pci_dev *dev);
 
-/* msi.c: called when a device goes away. */
+/* msi.c: called at device add (pci_device_add), MSI and MSI-X off. */
 void pci_msi_init(struct pci_dev *dev);
 
 /* hotplug/pciehp_core.c: the port service driver's init. */

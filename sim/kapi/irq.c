@@ -253,8 +253,11 @@ static __irq_frame irqreturn_t __handle_irq_event_percpu(SimWorld *w,
 
 		if (res == IRQ_WAKE_THREAD) {
 			/* __irq_wake_thread(): a thread that was asked to
-			 * stop is not woken again. */
-			if (action->sim_thread && !action->sim_stop) {
+			 * stop is not woken again, and one already told to
+			 * run is not counted twice (threads_active drops
+			 * once per run). */
+			if (action->sim_thread && !action->sim_stop &&
+			    !(action->thread_flags & (1UL << IRQTF_RUNTHREAD))) {
 				action->thread_flags |= 1UL << IRQTF_RUNTHREAD;
 				desc->threads_active++;
 				sim_kcsan_release(w, action);

@@ -49,6 +49,7 @@ typedef struct {
 	bool has_before, has_between, has_after;
 	const void *name_back;
 	int ret, ret2, vec;
+	int freed;
 	char thread_name[SIM_TASK_NAME_LEN];
 	PciFunc *fn;
 	struct pci_dev *pdev;
@@ -290,6 +291,43 @@ START_TEST(test_irq_threaded_handler_runs_in_its_thread)
 	ck_assert_int_eq(c.threaded, 1);
 	ck_assert(c.thread_ctx_ok);
 	ck_assert_str_eq(c.thread_name, "irq/16-thr");
+}
+END_TEST
+
+/*
+ * Two interrupts before the thread runs: the second finds IRQTF_RUNTHREAD
+ * set and neither wakes nor counts the thread again, so free_irq()'s wait
+ * for the line's threads ends after the one run.
+ */
+static void threaded_twice_init(SimWorld *w, void *arg)
+{
+	Ctx *c = arg;
+
+	c->ret = request_threaded_irq(LINE, NULL, test_thread_fn, IRQF_ONESHOT,
+				      "thr", c);
+	/* As a device model does from a doorbell write: the raising task
+	 * goes on, and may raise again before the thread has run. */
+	for (int i = 0; i < 4; i++) {
+		sim_kapi_irq_raise(w, LINE);
+		sim_yield(w);
+	}
+	msleep(1);
+	free_irq(LINE, c);
+	c->freed = 1;
+}
+
+START_TEST(test_irq_thread_woken_twice_runs_and_frees)
+{
+	for (uint64_t seed = 1; seed <= 200; seed++) {
+		g_autoptr(SimWorld) w = sim_world_new();
+		Ctx c = { 0 };
+
+		ck_assert_clean(w, run_random(w, seed, threaded_twice_init,
+					      &c));
+		ck_assert_int_eq(c.ret, 0);
+		ck_assert(c.freed);
+		ck_assert_int_ge(c.threaded, 1);
+	}
 }
 END_TEST
 
@@ -850,6 +888,7 @@ static Suite *irq_suite(void)
 	tcase_add_test(tc, test_irq_sharing_needs_irqf_shared);
 	tcase_add_test(tc, test_irq_free_waits_for_a_running_handler);
 	tcase_add_test(tc, test_irq_threaded_handler_runs_in_its_thread);
+	tcase_add_test(tc, test_irq_thread_woken_twice_runs_and_frees);
 	tcase_add_test(tc, test_irq_free_msi_irqs_bugs_on_a_remaining_action);
 	tcase_add_test(tc, test_irq_free_msi_irqs_is_quiet_without_actions);
 	tcase_add_test(tc, test_irq_pci_irq_vector_warns_out_of_range);

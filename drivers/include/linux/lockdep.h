@@ -9,8 +9,9 @@
  * Lock classes are named after the initialising expression, as lockdep
  * names them: spin_lock_init(&channel->lock) is "&channel->lock",
  * DEFINE_MUTEX(vmbus_lock) is "vmbus_lock". lockdep_set_class() renames the
- * class after the key, as the kernel does. There is no class graph here
- * (yet): classes are names.
+ * class after the key, as the kernel does. The dependency graph between
+ * classes and the circular-dependency report live in the engine
+ * (sim/lockdep.c), fed by the lock shims.
  *
  * The map is plain data in driver memory: a name (a string literal), a
  * world-local id assigned on first use in each execution, and usage bits.
