@@ -403,7 +403,8 @@ static int cmd_run(GStrv args)
 		  "seed of the world's random streams (default: the "
 		  "scenario's)", "N" },
 		{ "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace,
-		  "write the trace of the execution (.txt or .json)", "FILE" },
+		  "write the trace of the execution (.txt, .json, .dot or "
+		  ".svg)", "FILE" },
 		{ "save-schedule", 0, 0, G_OPTION_ARG_FILENAME, &save,
 		  "write the schedule, for hvsim replay", "FILE" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
@@ -478,7 +479,8 @@ static int cmd_replay(GStrv args)
 	gboolean quiet = FALSE;
 	const GOptionEntry entries[] = {
 		{ "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace,
-		  "write the trace of the execution (.txt or .json)", "FILE" },
+		  "write the trace of the execution (.txt, .json, .dot or "
+		  ".svg)", "FILE" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
 		  "print the verdict only, not the report", NULL },
 		{ NULL }

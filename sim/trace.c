@@ -27,6 +27,7 @@
 #include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/trace.h"
+#include "sim/trace_dot.h"
 #include "sim/world.h"
 
 #define TRACE_TAIL_BUF		(2 * SIM_TRACE_TAIL)
@@ -181,8 +182,7 @@ static uint32_t event_column(const SimTraceEvent *ev)
 	return ev->task;
 }
 
-/* The function a bug event names: the report's, when it is this one. */
-static const char *event_func(const SimWorld *w, const SimTraceEvent *ev)
+const char *sim_trace_event_func(const SimWorld *w, const SimTraceEvent *ev)
 {
 	if (ev->func)
 		return ev->func;
@@ -212,7 +212,7 @@ static void append_name(GString *out, const char *name)
 static void trace_describe(GString *out, const SimWorld *w,
 			   const SimTraceEvent *ev)
 {
-	const char *func = event_func(w, ev);
+	const char *func = sim_trace_event_func(w, ev);
 
 	g_string_append(out, sim_trace_kind_name(ev->kind));
 	if (ev->name)
@@ -399,7 +399,7 @@ static void json_event(GString *out, const SimWorld *w,
 		       const SimTraceEvent *ev)
 {
 	GString *name = g_string_new(sim_trace_kind_name(ev->kind));
-	const char *func = event_func(w, ev);
+	const char *func = sim_trace_event_func(w, ev);
 
 	if (ev->name)
 		g_string_append_printf(name, " %s", ev->name);
@@ -482,6 +482,8 @@ static const struct {
 } formats[] = {
 	{ ".txt", sim_trace_export_text },
 	{ ".json", sim_trace_export_json },
+	{ ".dot", sim_trace_export_dot },
+	{ ".svg", NULL },	/* sim_trace_render_svg(), which can fail */
 };
 
 static const char *path_ext(const char *path)
@@ -499,14 +501,9 @@ static int format_of(const char *path, GError **error)
 	for (i = 0; ext && i < G_N_ELEMENTS(formats); i++)
 		if (strcmp(ext, formats[i].ext) == 0)
 			return (int)i;
-	if (ext && (strcmp(ext, ".dot") == 0 || strcmp(ext, ".svg") == 0))
-		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-			    "%s: trace format %s is not supported yet; use "
-			    ".txt or .json", path, ext);
-	else
-		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-			    "%s: unknown trace format \"%s\"; use .txt or "
-			    ".json", path, ext ? ext : "");
+	g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+		    "%s: unknown trace format \"%s\"; use .txt, .json, .dot "
+		    "or .svg", path, ext ? ext : "");
 	return -1;
 }
 
@@ -523,7 +520,10 @@ gboolean sim_trace_write_file(const SimWorld *w, const char *path,
 
 	if (f < 0)
 		return FALSE;
-	formats[f].export(w, out);
+	if (formats[f].export)
+		formats[f].export(w, out);
+	else if (!sim_trace_render_svg(w, out, error))
+		return FALSE;
 	/* Written to a temporary file in the same directory, then renamed. */
 	return g_file_set_contents(path, out->str, (gssize)out->len, error);
 }

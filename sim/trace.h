@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * This file declares the trace recorder: an append-only array of events per
- * execution, and its exporters (text, Chrome trace-event JSON). It sits
+ * execution, and its exporters (text, Chrome trace-event JSON; DOT and SVG
+ * are in sim/trace_dot.h). It sits
  * between the shim and models, which record events, and the CLI, which
  * writes them out.
  *
@@ -65,6 +66,10 @@ const SimTrace *sim_world_trace(const SimWorld *w);
 void sim_trace_export_text(const SimWorld *w, GString *out);
 void sim_trace_export_json(const SimWorld *w, GString *out);
 
+/* The function an event names: its own, or for the bug event the report's
+ * (an event may only hold static strings). NULL if none. */
+const char *sim_trace_event_func(const SimWorld *w, const SimTraceEvent *ev);
+
 /* Append @s to @out as a JSON string literal, quoted and escaped. */
 void sim_json_string(GString *out, const char *s);
 
@@ -77,7 +82,7 @@ gboolean sim_trace_format_supported(const char *path, GError **error);
 
 /*
  * sim_trace_write_file - write the trace of @w to @path, choosing the format
- * by extension (.txt, .json). Writes to a temporary file and renames it, so
+ * by extension (.txt, .json, .dot, .svg: sim/trace_dot.h). Writes to a temporary file and renames it, so
  * a failed write leaves nothing half-written. Returns FALSE with @error set
  * for an unknown extension or an I/O error.
  */

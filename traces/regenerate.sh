@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Regenerates the example traces in traces/ and the golden traces in
-# traces/golden/ from the scenarios, with the hvsim binary of a build
-# directory. Golden traces are compared byte for byte by
-# tests/scenarios/golden.sh; regenerate them only when a change to the
-# engine, shim or drivers is meant to change what an execution does, and
-# say so in the commit message.
+# Regenerates the example traces in traces/ (text, Chrome JSON, and the
+# Graphviz pictures: DOT and SVG) and the golden traces in traces/golden/
+# from the scenarios, with the hvsim binary of a build directory. Golden
+# traces are compared byte for byte by tests/scenarios/golden.sh;
+# regenerate them only when a change to the engine, shim or drivers is
+# meant to change what an execution does, and say so in the commit
+# message.
 #
 # Usage: traces/regenerate.sh [BUILD_DIR]
 set -euo pipefail
@@ -28,14 +29,28 @@ golden=(
 	"nvme-online-queues-lost-update pre-fix 1"
 )
 
+# Pictures only: a long trace's .dot and .svg draw its tail, so they stay
+# small where the text would not.
+pictures=(
+	"vmbus-rescind-open-deadlock pre-fix 1"
+)
+
 for g in "${golden[@]}"; do
 	read -r scn variant seed <<<"$g"
-	for ext in txt json; do
+	for ext in txt json dot svg; do
 		out=$root/traces/$scn.$variant.$ext
 		"$hvsim" run "$root/scenarios/$scn.scn" --variant "$variant" \
 			--seed "$seed" --trace "$out" --quiet >/dev/null || true
 	done
 	cp "$root/traces/$scn.$variant.txt" \
 		"$root/traces/golden/$scn.$variant.seed$seed.txt"
+done
+for g in "${pictures[@]}"; do
+	read -r scn variant seed <<<"$g"
+	for ext in dot svg; do
+		out=$root/traces/$scn.$variant.$ext
+		"$hvsim" run "$root/scenarios/$scn.scn" --variant "$variant" \
+			--seed "$seed" --trace "$out" --quiet >/dev/null || true
+	done
 done
 echo "traces regenerated with $hvsim"

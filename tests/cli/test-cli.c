@@ -88,10 +88,10 @@ START_TEST(test_cli_unsupported_trace_rejected_before_running)
 {
 	g_autofree char *dir = make_tmpdir();
 	g_autofree char *scn = canary();
-	g_auto(Result) r = hvsim(dir, "run", scn, "--trace", "x.svg", NULL);
+	g_auto(Result) r = hvsim(dir, "run", scn, "--trace", "x.png", NULL);
 
 	ck_assert_int_eq(r.status, 2);
-	assert_contains(r.err, "--trace x.svg");
+	assert_contains(r.err, "--trace x.png");
 	/* The header line is the first thing a run prints: it did not. */
 	ck_assert_str_eq(r.out, "");
 	ck_assert_uint_eq(count_files(dir), 0);
