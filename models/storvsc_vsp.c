@@ -30,6 +30,15 @@
 #include "sim/trace.h"
 #include "sim/world.h"
 
+/* sim_trace(), inline on this file's hot paths (sim/world.h). */
+#define sim_trace(...)	sim__trace_fast(__VA_ARGS__)
+
+/*
+ * Hot paths (docs/performance.md): no frame pointer (unwinders use the
+ * CFI) and calls through the GOT rather than PLT stubs.
+ */
+#pragma GCC optimize("omit-frame-pointer", "no-plt")
+
 /* The VSTOR packet, host side (drivers/scsi/storvsc_drv.c has the guest's). */
 enum {
 	VSTOR_COMPLETE_IO = 1,

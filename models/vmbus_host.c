@@ -30,6 +30,15 @@
 #include "sim/trace.h"
 #include "sim/world.h"
 
+/* sim_trace(), inline on this file's hot paths (sim/world.h). */
+#define sim_trace(...)	sim__trace_fast(__VA_ARGS__)
+
+/*
+ * Hot paths (docs/performance.md): no frame pointer (unwinders use the
+ * CFI) and calls through the GOT rather than PLT stubs.
+ */
+#pragma GCC optimize("omit-frame-pointer", "no-plt")
+
 #define HOST_MAX_CPUS		64
 #define HOST_MAX_RELID		255
 /* Guest hypercalls reach the host after this much virtual time. */
@@ -116,15 +125,23 @@ static const char *msg_name(uint32_t type)
 
 /* --------------------------------------------------------- queues -- */
 
+/* Messages a queue holds without calling GLib to grow (see queue_push()):
+ * room reserved at creation; GLib never shrinks an array. */
+#define HOST_QUEUE_RESERVE	64
+
 static void queue_init(HostMsgQueue *q)
 {
 	q->msgs = g_array_new(FALSE, FALSE, sizeof(HostMsg));
+	g_array_set_size(q->msgs, HOST_QUEUE_RESERVE);
+	g_array_set_size(q->msgs, 0);
 	q->head = 0;
 }
 
 static void queue_reset(HostMsgQueue *q)
 {
-	g_array_set_size(q->msgs, 0);
+	/* g_array_set_size(q->msgs, 0) without the call: no clear function,
+	 * no terminator, the storage kept. */
+	q->msgs->len = 0;
 	q->head = 0;
 }
 
@@ -135,16 +152,21 @@ static bool queue_empty(const HostMsgQueue *q)
 
 static void queue_push(HostMsgQueue *q, const void *data, size_t size)
 {
-	HostMsg m;
+	HostMsg *m;
 
-	g_assert(size <= sizeof(m.data));
-	memset(&m, 0, sizeof(m));
-	m.size = (uint32_t)size;
-	memcpy(m.data, data, size);
+	g_assert(size <= sizeof(m->data));
 	/* Reuse the storage once everything queued has been consumed. */
 	if (queue_empty(q))
 		queue_reset(q);
-	g_array_append_val(q->msgs, m);
+	/* Built in place: the message, then zeroes to the end of the slot. */
+	if (G_LIKELY(q->msgs->len < HOST_QUEUE_RESERVE))
+		q->msgs->len++;		/* room reserved */
+	else
+		g_array_set_size(q->msgs, q->msgs->len + 1);
+	m = &g_array_index(q->msgs, HostMsg, q->msgs->len - 1);
+	m->size = (uint32_t)size;
+	memcpy(m->data, data, size);
+	memset(m->data + size, 0, sizeof(m->data) - size);
 }
 
 static const HostMsg *queue_pop(HostMsgQueue *q)
@@ -156,16 +178,24 @@ static const HostMsg *queue_pop(HostMsgQueue *q)
 
 /* ---------------------------------------------------------- lookup -- */
 
+static void host_start(SimWorld *w, SimModel *m);
+
 VMBusHost *vmbus_host_of(SimWorld *w)
 {
 	guint i;
 
 	if (!w)
 		return NULL;
+	/* Attached by vmbus_host_attach(), the only maker of this model. */
+	if (w->vmbus_host)
+		return w->vmbus_host;
 	for (i = 0; i < w->models->len; i++) {
 		SimModel *m = g_ptr_array_index(w->models, i);
 
-		if (strcmp(m->name, "vmbus-host") == 0)
+		/* Ours for certain when it starts with host_start (every
+		 * hypercall asks, so that answer spares the strcmp). */
+		if (m->start == host_start ||
+		    strcmp(m->name, "vmbus-host") == 0)
 			return m->priv;
 	}
 	return NULL;
@@ -256,8 +286,11 @@ static void deliver_next(VMBusHost *h)
 		return;
 	}
 	m = queue_pop(&h->to_guest);
-	memset(slot, 0, sizeof(*slot));
-	memcpy(slot->u.payload, m->data, m->size);
+	/* The header zeroed and all of the payload copied: a queued message
+	 * is zero past its size (queue_push()), so these are the bytes of
+	 * zeroing the slot and copying m->size bytes. */
+	memset(&slot->header, 0, sizeof(slot->header));
+	memcpy(slot->u.payload, m->data, sizeof(slot->u.payload));
 	slot->header.payload_size = (uint8_t)m->size;
 	slot->header.message_flags.msg_pending = !queue_empty(&h->to_guest);
 	slot->header.message_type = HVMSG_VMBUS;
@@ -300,6 +333,27 @@ static void send_offer(VMBusHost *h, VMBusHostChannel *ch)
 /* ------------------------------------------------------- guest memory -- */
 
 /*
+ * memcpy() through the C library: GCC would otherwise expand the copies of
+ * gpadl_copy(), whose sizes it cannot see, as "rep movsq", which costs
+ * more to start than the few bytes of a ring header or descriptor.
+ */
+static __attribute__((noipa)) void host_copy_call(void *dst, const void *src,
+						 size_t n)
+{
+	memcpy(dst, src, n);
+}
+
+/* Ring headers, descriptors and trailers are short: those inline. */
+static inline __attribute__((always_inline)) void
+host_copy(void *dst, const void *src, size_t n)
+{
+	if (n <= 64)
+		sim__copy_small(dst, src, n);
+	else
+		host_copy_call(dst, src, n);
+}
+
+/*
  * Copy between host memory and bytes [@off, @off+@len) of GPADL @g,
  * counted from its page @first. Checks every page. Returns false, with a
  * violation noted, if any page is not live guest memory.
@@ -310,6 +364,28 @@ static bool gpadl_copy(VMBusHost *h, VMBusHostChannel *ch, HostGpadl *g,
 {
 	uint8_t *p = buf;
 
+	/* Within one page, the common case: one lookup, one copy. */
+	if (len && off % SIM_PAGE_SIZE + len <= SIM_PAGE_SIZE) {
+		uint64_t page = first + off / SIM_PAGE_SIZE;
+		uint8_t *va;
+
+		if (page >= g->pfns->len) {
+			violation(h, ch, "ring access beyond its GPADL");
+			return false;
+		}
+		va = sim__heap_guest_bytes(h->w, g_array_index(g->pfns,
+							      uint64_t, page),
+					   off % SIM_PAGE_SIZE, len);
+		if (!va) {
+			violation(h, ch, "ring page is not live guest memory");
+			return false;
+		}
+		if (to_guest)
+			host_copy(va, p, len);
+		else
+			host_copy(p, va, len);
+		return true;
+	}
 	while (len) {
 		uint64_t page = first + off / SIM_PAGE_SIZE;
 		size_t in = off % SIM_PAGE_SIZE;
@@ -320,16 +396,17 @@ static bool gpadl_copy(VMBusHost *h, VMBusHostChannel *ch, HostGpadl *g,
 			violation(h, ch, "ring access beyond its GPADL");
 			return false;
 		}
-		va = sim_heap_pfn_to_virt(h->w,
-					  g_array_index(g->pfns, uint64_t, page));
-		if (!va || !sim_heap_accessible(h->w, va + in, chunk)) {
+		va = sim__heap_guest_bytes(h->w, g_array_index(g->pfns,
+							uint64_t, page),
+					  in, chunk);
+		if (!va) {
 			violation(h, ch, "ring page is not live guest memory");
 			return false;
 		}
 		if (to_guest)
-			memcpy(va + in, p, chunk);
+			host_copy(va, p, chunk);
 		else
-			memcpy(p, va + in, chunk);
+			host_copy(p, va, chunk);
 		p += chunk;
 		off += chunk;
 		len -= chunk;
@@ -384,7 +461,65 @@ static bool ring_data(VMBusHost *h, VMBusHostChannel *ch, HostRing *r,
 	return true;
 }
 
+/*
+ * The fast path of vmbus_host_send() below: the direct-map pieces of ring
+ * bytes [@pos, @pos + @len) (wrapping at the end of the data area), at
+ * most HOST_MAP_MAX, looked up and checked as ring_data() does; -1 when
+ * any page is beyond the GPADL or not live guest memory. Nothing is noted
+ * or recorded (it is only called without a footprint recorder, and
+ * sim_heap_guest_range() then only reads), so the caller can fall back on
+ * the piece-by-piece path, which notes the violation where it happens.
+ */
+#define HOST_MAP_MAX	8
+
+typedef struct {
+	uint8_t *va;
+	size_t len;
+} HostChunk;
+
+static int gpadl_map(VMBusHost *h, HostGpadl *g, uint32_t first, uint64_t off,
+		     size_t len, HostChunk *c, int n)
+{
+	while (len) {
+		uint64_t page = first + off / SIM_PAGE_SIZE;
+		size_t in = off % SIM_PAGE_SIZE;
+		size_t chunk = MIN(len, SIM_PAGE_SIZE - in);
+		uint8_t *va;
+
+		if (page >= g->pfns->len || n == HOST_MAP_MAX)
+			return -1;
+		va = sim__heap_guest_bytes(h->w, g_array_index(g->pfns,
+							uint64_t, page),
+					  in, chunk);
+		if (!va)
+			return -1;
+		c[n].va = va;
+		c[n].len = chunk;
+		n++;
+		off += chunk;
+		len -= chunk;
+	}
+	return n;
+}
+
+static int ring_map(VMBusHost *h, HostRing *r, uint32_t pos, uint32_t len,
+		    HostChunk *c)
+{
+	uint32_t first = MIN(len, r->datasize - pos);
+	int n;
+
+	n = gpadl_map(h, r->g, r->first, VMBUS_RING_HEADER_SIZE + pos, first,
+		      c, 0);
+	if (n >= 0 && first < len)
+		n = gpadl_map(h, r->g, r->first, VMBUS_RING_HEADER_SIZE,
+			      len - first, c, n);
+	return n;
+}
+
 /* ------------------------------------------------------ ring traffic -- */
+
+/* Packets up to this size take vmbus_host_send()'s one-copy path. */
+#define HOST_PKT_MAX	1024
 
 int vmbus_host_send(VMBusHost *h, VMBusHostChannel *ch, uint16_t type,
 		    uint64_t trans_id, const void *data, uint32_t len)
@@ -424,6 +559,42 @@ int vmbus_host_send(VMBusHost *h, VMBusHostChannel *ch, uint16_t type,
 	desc.len8 = (uint16_t)(padded / 8);
 	desc.flags = 0;
 	desc.trans_id = trans_id;
+	trailer = (uint64_t)hdr.write_index << 32;
+
+	/*
+	 * The common case in one copy: the whole packet (descriptor, data,
+	 * zero padding, trailer) assembled here and written where the four
+	 * writes below would put it, once every byte of it is known to be
+	 * writable; the same bytes in guest memory, the same checks passed.
+	 * Otherwise (or while a footprint is recorded, which must see the
+	 * four accesses) the writes go one by one and stop at the first
+	 * violation, as they always did.
+	 */
+	if (!h->w->footprint && len <= HOST_PKT_MAX - 32) {
+		uint8_t pkt[HOST_PKT_MAX];
+		HostChunk c[HOST_MAP_MAX];
+		int n = ring_map(h, &r, hdr.write_index, total, c);
+
+		if (n >= 0) {
+			/* padded - sizeof(desc) - len, for the compiler. */
+			size_t pad = (8 - (len & 7)) & 7;
+			uint8_t *p = pkt;
+			int i;
+
+			memcpy(pkt, &desc, sizeof(desc));
+			if (len)
+				memcpy(pkt + sizeof(desc), data, len);
+			memset(pkt + sizeof(desc) + len, 0, pad);
+			memcpy(pkt + sizeof(desc) + len + pad, &trailer,
+			       sizeof(trailer));
+			for (i = 0; i < n; i++) {
+				host_copy(c[i].va, p, c[i].len);
+				p += c[i].len;
+			}
+			pos = (hdr.write_index + total) % r.datasize;
+			goto publish;
+		}
+	}
 
 	pos = hdr.write_index;
 	if (!ring_data(h, ch, &r, pos, &desc, sizeof(desc), true))
@@ -437,11 +608,11 @@ int vmbus_host_send(VMBusHost *h, VMBusHostChannel *ch, uint16_t type,
 		       true))
 		return -1;
 	pos = (pos + padded - sizeof(desc) - len) % r.datasize;
-	trailer = (uint64_t)hdr.write_index << 32;
 	if (!ring_data(h, ch, &r, pos, &trailer, sizeof(trailer), true))
 		return -1;
 	pos = (pos + sizeof(trailer)) % r.datasize;
 
+publish:
 	/* Publish: the new write index, then the interrupt. */
 	if (!gpadl_copy(h, ch, r.g, r.first, 0, &pos, sizeof(pos), true))
 		return -1;
@@ -665,10 +836,9 @@ static void gpadl_maybe_created(VMBusHost *h, HostGpadl *g)
 	 * page is allocated and freed whole, so its first word tells.
 	 */
 	for (i = 0; i < g->pfns->len; i++) {
-		void *va = sim_heap_pfn_to_virt(h->w,
-					g_array_index(g->pfns, uint64_t, i));
-
-		if (!va || !sim_heap_accessible(h->w, va, sizeof(uint64_t))) {
+		if (!sim__heap_guest_bytes(h->w, g_array_index(g->pfns,
+							      uint64_t, i),
+					  0, sizeof(uint64_t))) {
 			violation(h, vmbus_host_channel(h, g->child_relid),
 				  "GPADL page is not live guest memory");
 			break;
@@ -686,7 +856,7 @@ static void on_gpadl_header(VMBusHost *h, const HostMsg *msg)
 {
 	const VMBusMsgGpadlHeader *m = (const void *)msg->data;
 	VMBusHostChannel *ch;
-	uint32_t n, i;
+	uint32_t n;
 	HostGpadl *g;
 
 	if (msg->size < sizeof(*m) || m->rangecount != 1 ||
@@ -721,8 +891,8 @@ static void on_gpadl_header(VMBusHost *h, const HostMsg *msg)
 	g->live = true;
 	g_array_set_size(g->pfns, 0);
 	n = (msg->size - sizeof(*m)) / sizeof(uint64_t);
-	for (i = 0; i < n && g->pfns->len < g->npages; i++)
-		g_array_append_val(g->pfns, m->pfn[i]);
+	/* The frames received, up to the announced count, in one append. */
+	g_array_append_vals(g->pfns, m->pfn, MIN(n, g->npages - g->pfns->len));
 	gpadl_maybe_created(h, g);
 }
 
@@ -730,7 +900,7 @@ static void on_gpadl_body(VMBusHost *h, const HostMsg *msg)
 {
 	const VMBusMsgGpadlBody *m = (const void *)msg->data;
 	HostGpadl *g;
-	uint32_t n, i;
+	uint32_t n;
 
 	g = msg->size >= sizeof(*m) ? gpadl_find(h, m->gpadl) : NULL;
 	if (!g || g->pfns->len >= g->npages) {
@@ -738,8 +908,7 @@ static void on_gpadl_body(VMBusHost *h, const HostMsg *msg)
 		return;
 	}
 	n = (msg->size - sizeof(*m)) / sizeof(uint64_t);
-	for (i = 0; i < n && g->pfns->len < g->npages; i++)
-		g_array_append_val(g->pfns, m->pfn[i]);
+	g_array_append_vals(g->pfns, m->pfn, MIN(n, g->npages - g->pfns->len));
 	gpadl_maybe_created(h, g);
 }
 
@@ -1004,5 +1173,6 @@ VMBusHost *vmbus_host_attach(SimWorld *w)
 	h->model.start = host_start;
 	h->model.free = host_free;
 	sim_world_add_model(w, &h->model);
+	w->vmbus_host = h;
 	return h;
 }

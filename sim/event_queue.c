@@ -9,6 +9,12 @@
 
 #include "sim/event_queue.h"
 
+/*
+ * Hot paths (docs/performance.md): no frame pointer (unwinders use the
+ * CFI) and calls through the GOT rather than PLT stubs.
+ */
+#pragma GCC optimize("omit-frame-pointer", "no-plt")
+
 static bool before(const SimEvent *a, const SimEvent *b)
 {
 	if (a->time != b->time)

@@ -24,6 +24,15 @@
 #include "sim/trace.h"
 #include "sim/world.h"
 
+/* sim_trace(), inline on this file's hot paths (sim/world.h). */
+#define sim_trace(...)	sim__trace_fast(__VA_ARGS__)
+
+/*
+ * Hot paths (docs/performance.md): no frame pointer (unwinders use the
+ * CFI) and calls through the GOT rather than PLT stubs.
+ */
+#pragma GCC optimize("omit-frame-pointer", "no-plt")
+
 /* Largest page order the buddy allocator hands out (orders 0..10). */
 #define SIM_MAX_ORDER		10
 #define SIM_KMALLOC_MAX_SIZE	(SIM_PAGE_SIZE << SIM_MAX_ORDER)
@@ -42,23 +51,33 @@
 
 /* ------------------------------------------------------------ buckets -- */
 
-static const size_t small_buckets[] = { 8, 16, 32, 64, 96, 128, 192, 256 };
+/* The bucket and name functions below are inline here (every kmalloc and
+ * kfree asks) and exported for sim/kasan.c. */
+static inline size_t kmalloc_bucket(size_t size)
+{
+	/* The kmalloc-<n> caches 8, 16, 32, 64, 96, 128, 192 and 256, by
+	 * arithmetic; then powers of two from 512 (past kmalloc-8k the
+	 * kernel hands out 2^order pages). */
+	if (size <= 8)
+		return 8;
+	if (size > 64 && size <= 256) {
+		if (size <= 96)
+			return 96;
+		if (size <= 128)
+			return 128;
+		return size <= 192 ? 192 : 256;
+	}
+	if (size > 256 && size <= 512)
+		return 512;
+	return (size_t)1 << (64 - __builtin_clzll((unsigned long long)size - 1));
+}
 
 size_t sim__kmalloc_bucket(size_t size)
 {
-	size_t b;
-	unsigned int i;
-
-	for (i = 0; i < G_N_ELEMENTS(small_buckets); i++)
-		if (size <= small_buckets[i])
-			return small_buckets[i];
-	/* Past kmalloc-8k the kernel hands out 2^order pages. */
-	for (b = 512; b < size; b <<= 1)
-		;
-	return b;
+	return kmalloc_bucket(size);
 }
 
-const char *sim__kmalloc_cache_name(size_t bucket)
+static inline const char *kmalloc_cache_name(size_t bucket)
 {
 	switch (bucket) {
 	case 8:		return "kmalloc-8";
@@ -78,10 +97,19 @@ const char *sim__kmalloc_cache_name(size_t bucket)
 	}
 }
 
+const char *sim__kmalloc_cache_name(size_t bucket)
+{
+	return kmalloc_cache_name(bucket);
+}
+
+static inline size_t obj_span(const SimObj *o)
+{
+	return o->type == SIM_OBJ_SLAB ? kmalloc_bucket(o->size) : o->size;
+}
+
 size_t sim__obj_span(const SimObj *o)
 {
-	return o->type == SIM_OBJ_SLAB ? sim__kmalloc_bucket(o->size) :
-		o->size;
+	return obj_span(o);
 }
 
 /* --------------------------------------------------------- the arenas -- */
@@ -94,6 +122,37 @@ static void *map_or_die(void *addr, size_t len, int prot, int flags, int fd)
 		g_error("hvsim: heap: mmap of %zu bytes failed: %s", len,
 			g_strerror(errno));
 	return p;
+}
+
+/*
+ * The shadow mapping holds span / 8 bytes, a spare page the hooks may read
+ * past its end, and then one page that fork() hands to the child zeroed
+ * (MADV_WIPEONFORK), whose first byte says whether this process mapped
+ * the page arena: FORK_MARK_OWN; 0 in a child; FORK_MARK_GETPID when the
+ * kernel lacks the advice and the reset must ask getpid() as before. So
+ * the reset of every execution makes no system call.
+ */
+#define FORK_MARK_OWN		1
+#define FORK_MARK_GETPID	2
+
+static size_t shadow_map_bytes(const SimHeap *h)
+{
+	return ALIGN_UP(h->span / 8, SIM_PAGE_SIZE) + 2 * SIM_PAGE_SIZE;
+}
+
+static uint8_t *fork_mark(const SimHeap *h)
+{
+	return h->shadow + shadow_map_bytes(h) - SIM_PAGE_SIZE;
+}
+
+/* Is the page arena this process's own mapping? */
+static bool page_arena_ours(const SimHeap *h)
+{
+	uint8_t m = *fork_mark(h);
+
+	if (m == FORK_MARK_GETPID)
+		return h->pid == getpid();
+	return m == FORK_MARK_OWN;
 }
 
 /*
@@ -115,6 +174,21 @@ static void map_page_arena(SimHeap *h)
 	/* The mappings hold the file; the descriptor is not needed. */
 	close(fd);
 	h->pid = getpid();
+	if (*fork_mark(h) != FORK_MARK_GETPID)
+		*fork_mark(h) = FORK_MARK_OWN;
+}
+
+/*
+ * The object arrays are given room for this many elements when the heap is
+ * made (GLib never shrinks an array), so an execution with fewer objects,
+ * which is every one we know, appends without calling GLib (array_push()).
+ */
+#define HEAP_ARRAY_RESERVE	1024
+
+static void array_reserve(GArray *a)
+{
+	g_array_set_size(a, HEAP_ARRAY_RESERVE);
+	g_array_set_size(a, 0);
 }
 
 SimHeap *sim_heap_new(size_t slab_bytes, size_t page_bytes)
@@ -137,13 +211,15 @@ SimHeap *sim_heap_new(size_t slab_bytes, size_t page_bytes)
 	h->alias = base + slab_bytes + page_bytes;
 	map_or_die(h->slab, slab_bytes, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1);
-	map_page_arena(h);
 	/* Fresh zero pages decode as "unallocated": nothing to write. One
 	 * spare page, so the hooks may read the granule after an access at
-	 * the very end without a bounds check. */
-	h->shadow = map_or_die(NULL, h->span / 8 + SIM_PAGE_SIZE,
+	 * the very end without a bounds check; then the fork mark's page. */
+	h->shadow = map_or_die(NULL, shadow_map_bytes(h),
 			       PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	if (madvise(fork_mark(h), SIM_PAGE_SIZE, MADV_WIPEONFORK) != 0)
+		*fork_mark(h) = FORK_MARK_GETPID;
+	map_page_arena(h);
 
 	h->objs = g_array_new(FALSE, FALSE, sizeof(SimObj));
 	h->alloc_time = g_array_new(FALSE, FALSE, sizeof(SimTime));
@@ -151,6 +227,11 @@ SimHeap *sim_heap_new(size_t slab_bytes, size_t page_bytes)
 	h->page_ids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	h->vmap_ids = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	h->live = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	array_reserve(h->objs);
+	array_reserve(h->alloc_time);
+	array_reserve(h->slab_ids);
+	array_reserve(h->page_ids);
+	array_reserve(h->vmap_ids);
 	h->stack_pool = g_ptr_array_new_with_free_func(g_free);
 	return h;
 }
@@ -160,7 +241,7 @@ void sim_heap_free(SimHeap *h)
 	if (!h)
 		return;
 	munmap((void *)h->lo, h->span);
-	munmap(h->shadow, h->span / 8 + SIM_PAGE_SIZE);
+	munmap(h->shadow, shadow_map_bytes(h));
 	g_array_free(h->objs, TRUE);
 	g_array_free(h->alloc_time, TRUE);
 	g_array_free(h->slab_ids, TRUE);
@@ -176,7 +257,7 @@ void sim_heap_reset(SimHeap *h)
 	size_t pages_sh = h->slab_bytes >> 3;
 	size_t alias_sh = (h->slab_bytes + h->page_bytes) >> 3;
 
-	if (h->pid != getpid())
+	if (!page_arena_ours(h))
 		map_page_arena(h);
 	/* Only the shadow this execution wrote: back to "unallocated". */
 	memset(h->shadow, 0, ALIGN_UP(h->slab_used, 8) >> 3);
@@ -194,9 +275,51 @@ void sim_heap_reset(SimHeap *h)
 	h->stacks_used = 0;
 }
 
+/* ----------------------------------------------------- small helpers -- */
+
+/*
+ * memset() of @n bytes, inline for the short fills of the hot paths (a
+ * slab object, the shadow of one): a call into the C library costs more
+ * than the few stores. Overlapping 8-byte stores; the same bytes.
+ */
+static inline __attribute__((always_inline)) void
+fill_bytes(uint8_t *p, int c, size_t n)
+{
+	if (n <= 64)
+		sim__fill_small(p, c, n);
+	else
+		memset(p, c, n);
+}
+
+/* sim__shadow_fill() and sim__shadow_unpoison() (sim/heap_priv.h) with
+ * fill_bytes(). */
+static inline void shadow_fill(SimHeap *h, size_t off, size_t len, uint8_t v)
+{
+	fill_bytes(h->shadow + (off >> 3), v ^ SHADOW_XOR, len >> 3);
+}
+
+static inline void shadow_unpoison(SimHeap *h, size_t off, size_t len)
+{
+	shadow_fill(h, off, len & ~7UL, SH_OK);
+	if (len & 7)
+		h->shadow[(off + len) >> 3] = (uint8_t)(len & 7) ^ SHADOW_XOR;
+}
+
+/* Grow @a by one element; return it for the caller to fill in. */
+static inline void *array_push(GArray *a, size_t elt)
+{
+	if (G_LIKELY(a->len < HEAP_ARRAY_RESERVE))
+		a->len++;	/* room reserved: what g_array_set_size() does */
+	else
+		g_array_set_size(a, a->len + 1);
+	return a->data + (size_t)(a->len - 1) * elt;
+}
+
+#define ARRAY_PUSH(a, type)	((type *)array_push((a), sizeof(type)))
+
 /* ------------------------------------------------------------ objects -- */
 
-static SimStack *stack_keep(SimHeap *h, const SimStack *st)
+static inline SimStack *stack_keep(SimHeap *h, const SimStack *st)
 {
 	SimStack *s;
 
@@ -227,10 +350,9 @@ static SimObj *obj_new(SimWorld *w, SimObjType type, size_t offset,
 		.alloc_func = func,
 		.alloc_stack = stack_keep(h, st),
 	};
-	SimTime now = w->now;
 
-	g_array_append_val(h->objs, o);
-	g_array_append_val(h->alloc_time, now);
+	*ARRAY_PUSH(h->objs, SimObj) = o;
+	*ARRAY_PUSH(h->alloc_time, SimTime) = w->now;
 	h->live_dirty = true;
 	return &g_array_index(h->objs, SimObj, o.id - 1);
 }
@@ -285,7 +407,7 @@ SimObj *sim__heap_find_slab(SimHeap *h, size_t off)
 {
 	SimObj *o = find_before(h, h->slab_ids, off);
 
-	return o && off < o->offset + sim__obj_span(o) ? o : NULL;
+	return o && off < o->offset + obj_span(o) ? o : NULL;
 }
 
 SimObj *sim__heap_find_pages(SimHeap *h, size_t off)
@@ -367,7 +489,7 @@ void *sim_kmalloc(SimWorld *w, size_t size, bool zero, const char *func)
 		return (void *)16;	/* ZERO_SIZE_PTR, as the kernel */
 	if (size > SIM_KMALLOC_MAX_SIZE)
 		return NULL;
-	bucket = sim__kmalloc_bucket(size);
+	bucket = kmalloc_bucket(size);
 	/* Objects of a kmalloc-<n> slab sit at multiples of n in their
 	 * page: keep the same alignment, capped at a page. */
 	align = MIN(bucket & -bucket, SIM_PAGE_SIZE);
@@ -377,8 +499,8 @@ void *sim_kmalloc(SimWorld *w, size_t size, bool zero, const char *func)
 		return NULL;
 	/* The gap before the object and its bucket tail keep the fresh
 	 * "unallocated" shadow: both are redzones. */
-	sim__shadow_unpoison(h, start, size);
-	memset(h->slab + start, zero ? 0 : SIM_HEAP_FILL, bucket);
+	shadow_unpoison(h, start, size);
+	fill_bytes(h->slab + start, zero ? 0 : SIM_HEAP_FILL, bucket);
 	h->slab_used = start + bucket;
 
 	if (sim_world_wants_stacks(w)) {
@@ -389,8 +511,8 @@ void *sim_kmalloc(SimWorld *w, size_t size, bool zero, const char *func)
 		    bucket > SIM_KMALLOC_MAX_CACHE ?
 			(unsigned int)g_bit_storage(bucket / SIM_PAGE_SIZE - 1) : 0,
 		    func, stp);
-	g_array_append_val(h->slab_ids, o->id);
-	sim_trace(w, SIM_TR_ALLOC, o->id, sim__kmalloc_cache_name(bucket),
+	*ARRAY_PUSH(h->slab_ids, uint32_t) = o->id;
+	sim_trace(w, SIM_TR_ALLOC, o->id, kmalloc_cache_name(bucket),
 		  func, (int64_t)size, 0);
 	return h->slab + start;
 }
@@ -407,15 +529,15 @@ void sim_kfree(SimWorld *w, const void *p, const char *func)
 	if (sim__heap_in_slab(h, off))
 		o = sim__heap_find_slab(h, off);
 	if (o && o->offset == off && o->state == SIM_OBJ_LIVE) {
-		size_t span = sim__obj_span(o);
+		size_t span = obj_span(o);
 
 		if (sim_world_wants_stacks(w))
 			sim_stack_capture(&st, 0);
 		obj_retire(w, o, func, sim_world_wants_stacks(w) ? &st : NULL);
-		sim__shadow_fill(h, off, span, span > SIM_KMALLOC_MAX_CACHE ?
+		shadow_fill(h, off, span, span > SIM_KMALLOC_MAX_CACHE ?
 				 SH_PAGE_FREE : SH_SLAB_FREE);
 		sim_trace(w, SIM_TR_FREE, o->id,
-			  sim__kmalloc_cache_name(span), func,
+			  kmalloc_cache_name(span), func,
 			  (int64_t)o->size, 0);
 		return;
 	}
@@ -438,7 +560,7 @@ size_t sim_ksize(SimWorld *w, const void *p)
 	if (!o || o->offset != off || o->state != SIM_OBJ_LIVE)
 		return 0;
 	/* As the kernel: whoever asks for ksize() may use all of it. */
-	span = sim__obj_span(o);
+	span = obj_span(o);
 	sim__shadow_unpoison(h, off, span);
 	return span;
 }
@@ -469,10 +591,11 @@ void *sim_alloc_pages(SimWorld *w, unsigned int order, bool zero,
 		stp = &st;
 	}
 	o = obj_new(w, SIM_OBJ_PAGES, start, n, order, func, stp);
-	g_array_append_val(h->page_ids, o->id);
+	*ARRAY_PUSH(h->page_ids, uint32_t) = o->id;
 	sim_trace(w, SIM_TR_PAGE_ALLOC, o->id, NULL, func, (int64_t)n, 0);
 	return h->pages + start;
 }
+
 
 void sim_free_pages(SimWorld *w, const void *addr, unsigned int order,
 		    const char *func)
@@ -527,7 +650,7 @@ static void *vmap_range(SimWorld *w, size_t poff, unsigned int count,
 			 (size_t)count * SIM_PAGE_SIZE, SH_OK);
 	o = obj_new(w, SIM_OBJ_VMAP, poff, (size_t)count * SIM_PAGE_SIZE,
 		    owner, func, st);
-	g_array_append_val(h->vmap_ids, o->id);
+	*ARRAY_PUSH(h->vmap_ids, uint32_t) = o->id;
 	sim_trace(w, SIM_TR_VMAP, o->id, NULL, func, (int64_t)o->size, 0);
 	return h->alias + poff;
 }

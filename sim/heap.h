@@ -68,6 +68,9 @@ typedef struct SimHeap SimHeap;
 SimHeap *sim_heap_new(size_t slab_bytes, size_t page_bytes);
 void sim_heap_free(SimHeap *h);
 void sim_heap_reset(SimHeap *h);
+/* Copy where w->heap lies into the world, for the KASAN hooks
+ * (SimWorld.heap_lo; sim/kasan.c). Called once, by sim_world_new(). */
+void sim__heap_bind(SimWorld *w);
 
 /*
  * Allocation calls, made by the shim on behalf of the running task. @func is
@@ -82,6 +85,7 @@ size_t sim_ksize(SimWorld *w, const void *p);
 /* Returns the direct-map address of 2^order contiguous pages. */
 void *sim_alloc_pages(SimWorld *w, unsigned int order, bool zero,
 		      const char *func);
+
 void sim_free_pages(SimWorld *w, const void *addr, unsigned int order,
 		    const char *func);
 
@@ -110,6 +114,14 @@ void sim_heap_check(SimWorld *w, uintptr_t addr, size_t size, bool write,
  * (they are not instrumented and must never crash on driver input). */
 bool sim_heap_accessible(SimWorld *w, const void *addr, size_t size);
 
+/*
+ * sim_heap_guest_range - where a host model's access to @len bytes at
+ * offset @in of guest page frame @pfn lands: the direct-map address of the
+ * bytes, or NULL when the frame is out of range or the bytes are not live
+ * memory. sim_heap_pfn_to_virt() then sim_heap_accessible(), in one call.
+ */
+void *sim_heap_guest_range(SimWorld *w, uint64_t pfn, size_t in, size_t len);
+
 /* Page frame number of a direct-map page address, for GPADLs; -1 if none. */
 int64_t sim_heap_pfn(SimWorld *w, const void *addr);
 /* Direct-map address of a page frame, or NULL if out of range. */
@@ -132,5 +144,103 @@ const SimObj *sim_heap_obj(SimWorld *w, size_t i);
  * when there is at least one.
  */
 size_t sim_heap_report_leaks(SimWorld *w);
+
+/*
+ * sim__copy_small - memmove() of @n bytes, @n at most 64, inline: every
+ * byte is loaded before the first store, so overlap is handled as
+ * memmove() does. For the shim's and the host models' many short copies
+ * of guest memory, where a call into the C library costs more than the
+ * copy. Larger sizes are the caller's (memcpy()).
+ */
+static inline __attribute__((always_inline)) void
+sim__copy_small(void *dst, const void *src, size_t n)
+{
+	const uint8_t *s = (const uint8_t *)src;
+	uint8_t *d = (uint8_t *)dst;
+	uint64_t a0, a1, a2, a3, b0, b1, b2, b3;
+
+	if (n > 32) {
+		__builtin_memcpy(&a0, s, 8);
+		__builtin_memcpy(&a1, s + 8, 8);
+		__builtin_memcpy(&a2, s + 16, 8);
+		__builtin_memcpy(&a3, s + 24, 8);
+		__builtin_memcpy(&b0, s + n - 32, 8);
+		__builtin_memcpy(&b1, s + n - 24, 8);
+		__builtin_memcpy(&b2, s + n - 16, 8);
+		__builtin_memcpy(&b3, s + n - 8, 8);
+		__builtin_memcpy(d, &a0, 8);
+		__builtin_memcpy(d + 8, &a1, 8);
+		__builtin_memcpy(d + 16, &a2, 8);
+		__builtin_memcpy(d + 24, &a3, 8);
+		__builtin_memcpy(d + n - 32, &b0, 8);
+		__builtin_memcpy(d + n - 24, &b1, 8);
+		__builtin_memcpy(d + n - 16, &b2, 8);
+		__builtin_memcpy(d + n - 8, &b3, 8);
+	} else if (n > 16) {
+		__builtin_memcpy(&a0, s, 8);
+		__builtin_memcpy(&a1, s + 8, 8);
+		__builtin_memcpy(&b0, s + n - 16, 8);
+		__builtin_memcpy(&b1, s + n - 8, 8);
+		__builtin_memcpy(d, &a0, 8);
+		__builtin_memcpy(d + 8, &a1, 8);
+		__builtin_memcpy(d + n - 16, &b0, 8);
+		__builtin_memcpy(d + n - 8, &b1, 8);
+	} else if (n >= 8) {
+		__builtin_memcpy(&a0, s, 8);
+		__builtin_memcpy(&b0, s + n - 8, 8);
+		__builtin_memcpy(d, &a0, 8);
+		__builtin_memcpy(d + n - 8, &b0, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+
+		__builtin_memcpy(&x, s, 4);
+		__builtin_memcpy(&y, s + n - 4, 4);
+		__builtin_memcpy(d, &x, 4);
+		__builtin_memcpy(d + n - 4, &y, 4);
+	} else if (n) {
+		uint8_t x = s[0], y = s[n / 2], z = s[n - 1];
+
+		d[0] = x;
+		d[n / 2] = y;
+		d[n - 1] = z;
+	}
+}
+
+/* sim__fill_small - memset() of @n bytes, @n at most 64, inline:
+ * overlapping stores, the same bytes. */
+static inline __attribute__((always_inline)) void
+sim__fill_small(void *dst, int c, size_t n)
+{
+	uint8_t *d = (uint8_t *)dst;
+	uint64_t v = 0x0101010101010101ULL * (uint8_t)c;
+
+	if (n > 32) {
+		__builtin_memcpy(d, &v, 8);
+		__builtin_memcpy(d + 8, &v, 8);
+		__builtin_memcpy(d + 16, &v, 8);
+		__builtin_memcpy(d + 24, &v, 8);
+		__builtin_memcpy(d + n - 32, &v, 8);
+		__builtin_memcpy(d + n - 24, &v, 8);
+		__builtin_memcpy(d + n - 16, &v, 8);
+		__builtin_memcpy(d + n - 8, &v, 8);
+	} else if (n > 16) {
+		__builtin_memcpy(d, &v, 8);
+		__builtin_memcpy(d + 8, &v, 8);
+		__builtin_memcpy(d + n - 16, &v, 8);
+		__builtin_memcpy(d + n - 8, &v, 8);
+	} else if (n >= 8) {
+		__builtin_memcpy(d, &v, 8);
+		__builtin_memcpy(d + n - 8, &v, 8);
+	} else if (n >= 4) {
+		uint32_t x = (uint32_t)v;
+
+		__builtin_memcpy(d, &x, 4);
+		__builtin_memcpy(d + n - 4, &x, 4);
+	} else if (n) {
+		d[0] = (uint8_t)c;
+		d[n / 2] = (uint8_t)c;
+		d[n - 1] = (uint8_t)c;
+	}
+}
 
 #endif /* HVSIM_HEAP_H */

@@ -32,6 +32,12 @@
 #include "sim/trace.h"
 #include "sim/world.h"
 
+/*
+ * Hot paths (docs/performance.md): no frame pointer (unwinders use the
+ * CFI) and calls through the GOT rather than PLT stubs.
+ */
+#pragma GCC optimize("omit-frame-pointer", "no-plt")
+
 /* ------------------------------------------------------ shadow checks -- */
 
 /*
@@ -75,6 +81,73 @@ shadow_range_bad(const SimHeap *h, size_t off, size_t size, size_t *bad)
 		g += 8;
 	}
 	return false;
+}
+
+#define SHADOW_OK_WORD	(0x0101010101010101ULL * SHADOW_XOR)
+_Static_assert((SHADOW_XOR ^ SH_OK) == SIM__SHADOW_OK_BYTE,
+	       "sim__heap_range_ok() (sim/world.h) reads the shadow's encoding");
+
+/*
+ * The decoded shadow of @ng granules (1..8) in @word, the last of which the
+ * access covers up to byte @e (1..8): all accessible? Only the last granule
+ * may be partial (1..7: its first v bytes), and then it must cover @e.
+ */
+static inline __attribute__((always_inline)) bool
+shadow_word_ok(uint64_t word, size_t ng, size_t e)
+{
+	/* The low @ng bytes, without a branch on @ng (1..8). */
+	uint64_t d = (word ^ SHADOW_OK_WORD) & (~0ULL >> (64 - 8 * ng));
+	uint64_t v;
+
+	if (__builtin_expect(d == 0, 1))
+		return true;
+	v = d >> (8 * (ng - 1));
+	d &= (1ULL << (8 * (ng - 1))) - 1;
+	return d == 0 && v < 8 && e <= v;
+}
+
+/* shadow_range_ok_fast() past its first word: 64 bytes per step. */
+static __attribute__((noinline)) bool
+shadow_range_ok_long(const uint8_t *shadow, size_t g0, size_t ng, size_t e)
+{
+	uint64_t word;
+
+	while (ng > 8) {
+		memcpy(&word, shadow + g0, sizeof(word));
+		if (word != SHADOW_OK_WORD)
+			return false;
+		g0 += 8;
+		ng -= 8;
+	}
+	memcpy(&word, shadow + g0, sizeof(word));
+	return shadow_word_ok(word, ng, e);
+}
+
+/*
+ * The common case of every check, answered with one unaligned load of the
+ * shadow: is [off, off+size) accessible, every granule it touches fully
+ * and the last one at least up to where the access ends? True means
+ * shadow_range_bad() would find nothing; false (a poisoned granule, the
+ * end of the reservation, size 0) sends the caller to the exact walk,
+ * which then finds the bad byte. The load may read up to seven bytes past
+ * the granules asked for: the shadow has a spare page at its end
+ * (sim_heap_new()). Ranges of more than eight granules take a loop.
+ */
+static inline __attribute__((always_inline)) bool
+shadow_range_ok_fast(const uint8_t *shadow, size_t span, size_t off,
+		     size_t size)
+{
+	size_t g0 = off >> 3, ng, e;
+	uint64_t word;
+
+	if (!size || size > span - off)
+		return false;
+	ng = ((off + size - 1) >> 3) - g0 + 1;
+	e = ((off + size - 1) & 7) + 1;
+	if (ng > 8)
+		return shadow_range_ok_long(shadow, g0, ng, e);
+	memcpy(&word, shadow + g0, sizeof(word));
+	return shadow_word_ok(word, ng, e);
 }
 
 /* ------------------------------------------------------------ reports -- */
@@ -453,6 +526,16 @@ bool sim__heap_obj_range(SimWorld *w, uint32_t id, uintptr_t *lo, size_t *len)
 	return true;
 }
 
+void sim__heap_bind(SimWorld *w)
+{
+	SimHeap *h = w->heap;
+
+	w->heap_lo = h->lo;
+	w->heap_span = h->span;
+	w->heap_shadow = h->shadow;
+	w->heap_direct = h->slab_bytes + h->page_bytes;
+}
+
 void sim__heap_bounds(SimWorld *w, uintptr_t *lo, uintptr_t *alias,
 		      uintptr_t *hi, size_t *delta)
 {
@@ -509,7 +592,8 @@ sim__heap_check_footprint(SimWorld *w, uintptr_t addr, size_t size,
 	SimHeap *h = w->heap;
 
 	sim__footprint_touch(w, addr, size, fp_write);
-	if (addr - h->lo >= h->span)
+	if (addr - h->lo >= h->span ||
+	    shadow_range_ok_fast(h->shadow, h->span, addr - h->lo, size))
 		return;
 	sim__kasan_slow(w, addr, size, write, ret_ip, func);
 }
@@ -519,101 +603,134 @@ sim__heap_check_footprint(SimWorld *w, uintptr_t addr, size_t size,
  * item ...). For a footprint it is a write whatever @write says: the call
  * may change the object or the waiters the shim keeps behind it.
  */
+/*
+ * The common case of the two checks below: no footprint, and the range
+ * outside the heap or accessible. Their other cases are out of line, so
+ * this path saves no register.
+ */
+static inline __attribute__((always_inline)) bool
+shim_check_ok(const SimWorld *w, uintptr_t addr, size_t size)
+{
+	return !w->footprint &&
+	       (addr - w->heap_lo >= w->heap_span ||
+		shadow_range_ok_fast(w->heap_shadow, w->heap_span,
+				     addr - w->heap_lo, size));
+}
+
+static __attribute__((noinline)) void
+sim__heap_check_slow(SimWorld *w, uintptr_t addr, size_t size, bool write,
+		     uintptr_t ret_ip, const char *func, bool fp_write)
+{
+	if (G_UNLIKELY(w->footprint)) {
+		sim__heap_check_footprint(w, addr, size, write, ret_ip, func,
+					  fp_write);
+		return;
+	}
+	sim__kasan_slow(w, addr, size, write, ret_ip, func);
+}
+
 void sim_heap_check(SimWorld *w, uintptr_t addr, size_t size, bool write,
 		    uintptr_t ret_ip)
 {
-	SimHeap *h = w->heap;
-
-	if (G_UNLIKELY(w->footprint)) {
-		sim__heap_check_footprint(w, addr, size, write, ret_ip, NULL,
-					  true);
+	if (__builtin_expect(shim_check_ok(w, addr, size), 1))
 		return;
-	}
-	if (addr - h->lo >= h->span)
-		return;
-	sim__kasan_slow(w, addr, size, write, ret_ip, NULL);
+	sim__heap_check_slow(w, addr, size, write, ret_ip, NULL, true);
 }
 
 /* The shim's string functions: a plain read or write. */
 void sim__heap_check_at(SimWorld *w, uintptr_t addr, size_t size, bool write,
 			uintptr_t ret_ip, const char *func)
 {
-	SimHeap *h = w->heap;
-
-	if (G_UNLIKELY(w->footprint)) {
-		sim__heap_check_footprint(w, addr, size, write, ret_ip, func,
-					  write);
+	if (__builtin_expect(shim_check_ok(w, addr, size), 1))
 		return;
-	}
-	if (addr - h->lo >= h->span)
-		return;
-	sim__kasan_slow(w, addr, size, write, ret_ip, func);
+	sim__heap_check_slow(w, addr, size, write, ret_ip, func, write);
 }
 
 /* A host model about to read guest memory: a read. */
-bool sim_heap_accessible(SimWorld *w, const void *addr, size_t size)
+static inline __attribute__((always_inline)) bool
+heap_accessible(SimWorld *w, const void *addr, size_t size)
 {
-	SimHeap *h = w->heap;
-	size_t off = (uintptr_t)addr - h->lo, bad;
+	size_t off = (uintptr_t)addr - w->heap_lo, bad;
 
 	if (G_UNLIKELY(w->footprint))
 		sim__footprint_touch(w, (uintptr_t)addr, size, false);
 
 	/* Outside the heap we cannot vouch for anything. */
-	if (off >= h->span || size > h->span - off)
+	if (off >= w->heap_span || size > w->heap_span - off)
 		return false;
-	return !size || !shadow_range_bad(h, off, size, &bad);
+	if (shadow_range_ok_fast(w->heap_shadow, w->heap_span, off, size))
+		return true;
+	return !size || !shadow_range_bad(w->heap, off, size, &bad);
+}
+
+bool sim_heap_accessible(SimWorld *w, const void *addr, size_t size)
+{
+	return heap_accessible(w, addr, size);
+}
+
+void *sim_heap_guest_range(SimWorld *w, uint64_t pfn, size_t in, size_t len)
+{
+	SimHeap *h = w->heap;
+	uint8_t *va;
+
+	/* sim_heap_pfn_to_virt(), inline. */
+	if (pfn >= (h->slab_bytes + h->page_bytes) >> 12)
+		return NULL;
+	va = (uint8_t *)(h->lo + (pfn << 12));
+	if (!heap_accessible(w, va + in, len))
+		return NULL;
+	return va + in;
 }
 
 /* ---------------------------------------------------------------- hooks -- */
 
 /*
- * The inline part, for the fixed sizes: one granule (or two aligned ones
- * for 16 bytes) that reads 0 means the whole access is fine.
+ * The inline part: true when the access is settled here (outside the heap,
+ * or every granule it touches accessible: one shadow byte for an access
+ * within a granule, one shadow word for up to eight granules).
  */
-static inline __attribute__((always_inline)) void
-kasan_check_heap(SimWorld *w, uintptr_t addr, size_t size, bool write,
-		 uintptr_t ip)
+static inline __attribute__((always_inline)) bool
+kasan_heap_ok(const SimWorld *w, uintptr_t addr, size_t size)
 {
-	SimHeap *h = w->heap;
-	size_t off = addr - h->lo;
+	size_t off = addr - w->heap_lo;
 
-	if (__builtin_expect(off >= h->span, 1))
-		return;
-	if (size <= 8) {
-		if ((off & 7) + size <= 8 && sim__shadow_get(h, off) == SH_OK)
-			return;
-	} else if (size == 16) {
-		if (!(off & 7) && sim__shadow_get(h, off) == SH_OK &&
-		    sim__shadow_get(h, off + 8) == SH_OK)
-			return;
-	}
-	sim__kasan_slow(w, addr, size, write, ip, NULL);
+	if (__builtin_expect(off >= w->heap_span, 1))
+		return true;
+	if (size <= 8 && (off & 7) + size <= 8)
+		return (w->heap_shadow[off >> 3] ^ SHADOW_XOR) == SH_OK;
+	return shadow_range_ok_fast(w->heap_shadow, w->heap_span, off, size);
 }
 
 /*
  * The step's budget ran out, or a footprint is being recorded: record the
  * access or report the runaway (sim/footprint.c), then check it. Out of
- * line and reached by a tail call, so the hooks' fast path saves no
- * register for it; named sim__* so report stacks skip it.
+ * line, so the hooks' fast path saves no register for it; named sim__* so
+ * report stacks skip it.
  */
 static __attribute__((noinline)) void
 sim__kasan_budget_slow(SimWorld *w, uintptr_t addr, size_t size, bool write,
 		       bool fp_write, uintptr_t ip)
 {
 	sim__footprint_access(w, addr, size, fp_write);
-	kasan_check_heap(w, addr, size, write, ip);
+	if (!kasan_heap_ok(w, addr, size))
+		sim__kasan_slow(w, addr, size, write, ip, NULL);
 }
+
+#define RET_IP ((uintptr_t)__builtin_return_address(0))
 
 /*
  * Every hook: nothing outside a task; then the step's budget (the runaway
  * guard, and the way into footprint recording: one decrement and one
  * predictable branch, sim/footprint.h); then the heap check. @fp_write is
  * how a footprint counts the access (see sim__footprint_access()).
+ *
+ * Inlined into each hook, so RET_IP is the hook's return address, the
+ * driver's access; it is read only on the slow paths, which lets the
+ * compiler set up the hook's frame there alone (shrink-wrapping) and keep
+ * the common path free of it.
  */
 static inline __attribute__((always_inline)) void
-kasan_check(uintptr_t addr, size_t size, bool write, bool fp_write,
-	    uintptr_t ip)
+kasan_check(uintptr_t addr, size_t size, bool write, bool fp_write)
 {
 	SimTask *t = sim__current;
 	SimWorld *w;
@@ -622,24 +739,32 @@ kasan_check(uintptr_t addr, size_t size, bool write, bool fp_write,
 		return;
 	w = t->world;
 	if (__builtin_expect(--w->step_budget < 0, 0)) {
-		sim__kasan_budget_slow(w, addr, size, write, fp_write, ip);
+		sim__kasan_budget_slow(w, addr, size, write, fp_write, RET_IP);
 		return;
 	}
-	kasan_check_heap(w, addr, size, write, ip);
+	if (__builtin_expect(kasan_heap_ok(w, addr, size), 1))
+		return;
+	sim__kasan_slow(w, addr, size, write, RET_IP, NULL);
 }
 
-#define RET_IP ((uintptr_t)__builtin_return_address(0))
+/*
+ * The hooks keep no frame pointer: their common path is a leaf of a dozen
+ * instructions, which a frame would lengthen by a third. Unwinders go
+ * through them by their CFI, as through any other function (the reports'
+ * stacks come from libunwind, which reads it).
+ */
+#define HOOK_ATTR	__attribute__((optimize("omit-frame-pointer")))
 
 #define DEFINE_ASAN_HOOKS(n)						\
 	void __asan_load##n##_noabort(uintptr_t addr);			\
 	void __asan_store##n##_noabort(uintptr_t addr);			\
-	void __asan_load##n##_noabort(uintptr_t addr)			\
+	HOOK_ATTR void __asan_load##n##_noabort(uintptr_t addr)		\
 	{								\
-		kasan_check(addr, n, false, true, RET_IP);		\
+		kasan_check(addr, n, false, true);			\
 	}								\
-	void __asan_store##n##_noabort(uintptr_t addr)			\
+	HOOK_ATTR void __asan_store##n##_noabort(uintptr_t addr)	\
 	{								\
-		kasan_check(addr, n, true, true, RET_IP);		\
+		kasan_check(addr, n, true, true);			\
 	}
 
 DEFINE_ASAN_HOOKS(1)
@@ -651,14 +776,14 @@ DEFINE_ASAN_HOOKS(16)
 void __asan_loadN_noabort(uintptr_t addr, size_t size);
 void __asan_storeN_noabort(uintptr_t addr, size_t size);
 
-void __asan_loadN_noabort(uintptr_t addr, size_t size)
+HOOK_ATTR void __asan_loadN_noabort(uintptr_t addr, size_t size)
 {
-	kasan_check(addr, size, false, true, RET_IP);
+	kasan_check(addr, size, false, true);
 }
 
-void __asan_storeN_noabort(uintptr_t addr, size_t size)
+HOOK_ATTR void __asan_storeN_noabort(uintptr_t addr, size_t size)
 {
-	kasan_check(addr, size, true, true, RET_IP);
+	kasan_check(addr, size, true, true);
 }
 
 /*
@@ -683,20 +808,20 @@ void *__asan_memset(void *dst, int c, size_t n);
 
 void *__asan_memcpy(void *dst, const void *src, size_t n)
 {
-	kasan_check((uintptr_t)src, n, false, false, RET_IP);
-	kasan_check((uintptr_t)dst, n, true, true, RET_IP);
+	kasan_check((uintptr_t)src, n, false, false);
+	kasan_check((uintptr_t)dst, n, true, true);
 	return memcpy(dst, src, n);
 }
 
 void *__asan_memmove(void *dst, const void *src, size_t n)
 {
-	kasan_check((uintptr_t)src, n, false, false, RET_IP);
-	kasan_check((uintptr_t)dst, n, true, true, RET_IP);
+	kasan_check((uintptr_t)src, n, false, false);
+	kasan_check((uintptr_t)dst, n, true, true);
 	return memmove(dst, src, n);
 }
 
 void *__asan_memset(void *dst, int c, size_t n)
 {
-	kasan_check((uintptr_t)dst, n, true, true, RET_IP);
+	kasan_check((uintptr_t)dst, n, true, true);
 	return memset(dst, c, n);
 }

@@ -26,16 +26,63 @@
 #include "sim/trace.h"
 #include "sim/world.h"
 
-static bool switch_in_place(SimWorld *w, SimTask *t);
+/* sim_trace(), inline on this file's hot paths (sim/world.h). */
+#define sim_trace(...)	sim__trace_fast(__VA_ARGS__)
 
-void sim__sched_switch_out(SimWorld *w)
+/*
+ * Hot paths (docs/performance.md): no frame pointer (unwinders use the
+ * CFI) and calls through the GOT rather than PLT stubs.
+ */
+#pragma GCC optimize("omit-frame-pointer", "no-plt")
+
+static inline __attribute__((always_inline)) bool
+switch_in_place(SimWorld *w, SimTask *t);
+
+static bool advance_time(SimWorld *w);
+static inline const SimEvent *peek_event(SimEventQueue *q);
+
+/*
+ * The running task @t gives up the CPU with no task runnable: run the
+ * loop's next iterations here, on @t's stack, as they would run on the
+ * scheduler's: while nothing is runnable and events are pending, fire
+ * them (advance_time(), in engine context: sim__current NULL). Then the
+ * caller picks the next task in place, as after a yield; the round trip
+ * through the scheduler's stack (two switches) is saved. What the loop
+ * does otherwise (no event left: the end checks; a stop) it still does:
+ * the caller switches to it, with sim__current back to @t as the loop
+ * expects, and w->sched_break set when advance_time() ended the
+ * execution.
+ */
+static __attribute__((noinline)) void events_in_place(SimWorld *w,
+						      SimTask *t)
+{
+	sim__current = NULL;
+	while (w->nrunnable == 0 && !w->stop && peek_event(&w->events)) {
+		if (!advance_time(w)) {
+			w->sched_break = true;
+			break;
+		}
+	}
+	sim__current = t;
+}
+
+/* sim__sched_switch_out(), for this file's callers without a trip through
+ * the PLT. */
+static inline __attribute__((always_inline)) void switch_out(SimWorld *w)
 {
 	SimTask *t = sim__current;
 
-	if (w->nrunnable && switch_in_place(w, t))
+	if (!w->nrunnable && !w->footprint && !w->stop)
+		events_in_place(w, t);
+	if (w->nrunnable && !w->sched_break && switch_in_place(w, t))
 		return;
 	sim__ctx_switch(&t->ctx_sp, w->sched_sp);
 	/* Picked again: the scheduler has set sim__current back to us. */
+}
+
+void sim__sched_switch_out(SimWorld *w)
+{
+	switch_out(w);
 }
 
 _Noreturn void sim__sched_abort(SimWorld *w)
@@ -91,6 +138,8 @@ static void release_held(SimWorld *w)
 	}
 }
 
+/* sim_yield() as a tail call: see sim_yield(). */
+__attribute__((optimize("optimize-sibling-calls")))
 void sim__point(const SimPointDesc *p)
 {
 	SimTask *t = sim__current;
@@ -195,6 +244,17 @@ static bool any_in_state(SimWorld *w, SimTaskState s)
 
 /* ---------------------------------------------------------- the loop -- */
 
+/*
+ * sim_event_queue_peek() without the call while no event is cancelled:
+ * then it only reads the front of the heap.
+ */
+static inline const SimEvent *peek_event(SimEventQueue *q)
+{
+	if (G_LIKELY(!q->ncancelled))
+		return q->len ? &q->heap[0] : NULL;
+	return sim_event_queue_peek(q);
+}
+
 /* Fire every event due at the earliest pending time, moving the clock.
  * Returns false when the time limit or a hung task ends the execution. */
 static bool advance_time(SimWorld *w)
@@ -206,7 +266,7 @@ static bool advance_time(SimWorld *w)
 	/* A timeout whose task was woken in time must not move the clock:
 	 * otherwise an execution would end at its last stale timer, and a
 	 * deadlock could pass for a hung task. */
-	while ((next = sim_event_queue_peek(&w->events)) &&
+	while ((next = peek_event(&w->events)) &&
 	       sim__event_stale(next))
 		sim_event_queue_pop(&w->events, &ev);
 	if (!next)
@@ -233,7 +293,7 @@ static bool advance_time(SimWorld *w)
 	}
 	if (when > w->now)
 		w->now = when;
-	while ((next = sim_event_queue_peek(&w->events)) &&
+	while ((next = peek_event(&w->events)) &&
 	       next->time <= w->now && !w->stop) {
 		sim_event_queue_pop(&w->events, &ev);
 		sim__engine_world = w;
@@ -245,14 +305,51 @@ static bool advance_time(SimWorld *w)
 	return !w->stop;
 }
 
-static SimTask *pick(SimWorld *w, SimTask *prev)
+/* Append decision @id to w->schedule: in place while the array has room
+ * (w->schedule_cap), else through GLib, reserving room for more. */
+static __attribute__((noinline)) void schedule_grow(SimWorld *w)
+{
+	GArray *s = w->schedule;
+	guint len = s->len;
+
+	/* Grow, note how far, and put the length back. */
+	g_array_set_size(s, MAX(2 * len, 1024));
+	w->schedule_cap = s->len;
+	g_array_set_size(s, len);
+}
+
+static inline __attribute__((always_inline)) void
+schedule_append(SimWorld *w, uint32_t id)
+{
+	GArray *s = w->schedule;
+
+	if (G_UNLIKELY(s->len >= w->schedule_cap))
+		schedule_grow(w);
+	((uint32_t *)(void *)s->data)[s->len] = id;
+	s->len++;
+}
+
+/*
+ * The runnable tasks in id order into w->runnable_buf; returns how many.
+ * With at most 64 tasks they are the set bits of w->runnable_mask, which
+ * spares loading every task's state.
+ */
+static inline uint32_t collect_runnable(SimWorld *w, SimTask **tasks,
+					guint len)
 {
 	SimTask **buf = w->runnable_buf;
-	/* Loaded once: the stores to buf could otherwise alias them. */
-	SimTask **tasks = (SimTask **)w->tasks->pdata;
-	guint i, len = w->tasks->len;
-	uint32_t n = 0, idx;
+	uint32_t n = 0;
+	guint i;
 
+	if (G_LIKELY(len <= 64)) {
+		uint64_t m = w->runnable_mask;
+
+		while (m) {
+			buf[n++] = tasks[__builtin_ctzll(m)];
+			m &= m - 1;
+		}
+		return n;
+	}
 	for (i = 0; i < len; i++) {
 		SimTask *t = tasks[i];
 
@@ -261,13 +358,44 @@ static SimTask *pick(SimWorld *w, SimTask *prev)
 			buf[n++] = t;
 		}
 	}
+	return n;
+}
+
+static inline __attribute__((always_inline)) SimTask *
+pick(SimWorld *w, SimTask *prev)
+{
+	/* Loaded once: the stores to the buffer could otherwise alias them. */
+	SimTask **tasks = (SimTask **)w->tasks->pdata;
+	guint len = w->tasks->len;
+	uint64_t m = w->runnable_mask;
+	SimTask **buf = w->runnable_buf;
+	uint32_t n, idx;
+
+	if (G_LIKELY(len <= 64)) {
+		uint32_t id;
+
+		/* One runnable task: no decision. */
+		if (m && !(m & (m - 1))) {
+			g_assert(w->nrunnable == 1);
+			return tasks[__builtin_ctzll(m)];
+		}
+		/* The strategy's choice straight from the set of ids. */
+		if (w->strategy->pick_mask &&
+		    (id = w->strategy->pick_mask(w->strategy, w, m, prev))) {
+			g_assert(id <= 64 && (m >> (id - 1) & 1));
+			w->decisions++;
+			schedule_append(w, id);
+			return tasks[id - 1];
+		}
+	}
+	n = collect_runnable(w, tasks, len);
 	g_assert(n == w->nrunnable);
 	if (n == 1)
 		return buf[0];
 	idx = w->strategy->pick(w->strategy, w, buf, n, prev);
 	g_assert(idx < n);
 	w->decisions++;
-	g_array_append_val(w->schedule, buf[idx]->id);
+	schedule_append(w, buf[idx]->id);
 	return buf[idx];
 }
 
@@ -282,7 +410,8 @@ static SimTask *pick(SimWorld *w, SimTask *prev)
  * it often is, and one otherwise. Returns false when the loop must take
  * over; true once @t runs again.
  */
-static bool switch_in_place(SimWorld *w, SimTask *t)
+static inline __attribute__((always_inline)) bool
+switch_in_place(SimWorld *w, SimTask *t)
 {
 	SimTask *next;
 
@@ -306,6 +435,20 @@ static bool switch_in_place(SimWorld *w, SimTask *t)
 	return true;
 }
 
+/* sim_yield()'s switch, out of line: the common point with nobody else
+ * runnable then saves no register. */
+static __attribute__((noinline)) void yield_switch_out(SimWorld *w)
+{
+	switch_out(w);
+}
+
+/*
+ * The switch is a tail call (sibling calls are off project-wide, to keep
+ * driver frames in call traces; this frame is the engine's, which traces
+ * drop): a task that resumes returns through one frame fewer, each of
+ * which costs a mispredicted return after a switch of stacks.
+ */
+__attribute__((optimize("optimize-sibling-calls")))
 void sim_yield(SimWorld *w)
 {
 	SimTask *t = sim__current;
@@ -323,8 +466,23 @@ void sim_yield(SimWorld *w)
 		 * runnable. */
 		if (w->nrunnable == 1)
 			return;
+		/*
+		 * The strategy's standing answer for this runnable set is
+		 * this task: the decision switch_in_place() would record,
+		 * without asking (see SimWorld.pick_hint_mask).
+		 */
+		if (w->runnable_mask == w->pick_hint_mask &&
+		    w->pick_hint_id == t->id && w->steps < w->pick_hint_until &&
+		    !w->footprint && !w->stop && w->tasks->len <= 64) {
+			w->decisions++;
+			schedule_append(w, t->id);
+			/* sim__step_begin(), which without a footprint
+			 * refills the budget sim__step_point() refilled
+			 * above: nothing to do. */
+			return;
+		}
 	}
-	sim__sched_switch_out(w);
+	yield_switch_out(w);
 }
 
 SimEnd sim__sched_loop(SimWorld *w)
@@ -337,7 +495,7 @@ SimEnd sim__sched_loop(SimWorld *w)
 		if (w->stop)
 			break;
 		if (w->nrunnable == 0) {
-			if (!sim_event_queue_empty(&w->events)) {
+			if (peek_event(&w->events)) {
 				if (!advance_time(w))
 					break;
 				continue;
@@ -371,6 +529,11 @@ SimEnd sim__sched_loop(SimWorld *w)
 		prev = sim__current;
 		sim__current = NULL;
 		sim__step_end(w, prev);
+		if (w->sched_break) {
+			/* advance_time() ended it, run in place. */
+			w->sched_break = false;
+			break;
+		}
 	}
 	/* A lock-order warning of this execution is its verdict when
 	 * nothing else was found. */

@@ -9,9 +9,17 @@
  * between the scheduler loop (sim/sched.c) and the CLI and explorers that
  * choose a strategy.
  */
+#include <string.h>
+
 #include <glib.h>
 
 #include "sim/world.h"
+
+/*
+ * Hot paths (docs/performance.md): no frame pointer (unwinders use the
+ * CFI) and calls through the GOT rather than PLT stubs.
+ */
+#pragma GCC optimize("omit-frame-pointer", "no-plt")
 
 static uint32_t first_pick(SimStrategy *s, SimWorld *w, SimTask *const *tasks,
 			   uint32_t n, SimTask *cur)
@@ -45,12 +53,31 @@ static uint32_t random_pick(SimStrategy *s, SimWorld *w, SimTask *const *tasks,
 	return (uint32_t)sim_prng_below(&w->sched_prng, n);
 }
 
+/* random_pick() over the set bits of @mask: the same draw, the same
+ * index among the runnable tasks in id order. */
+static uint32_t random_pick_mask(SimStrategy *s, SimWorld *w, uint64_t mask,
+				 SimTask *cur)
+{
+	uint64_t m = mask;
+	uint32_t n = 0, idx;
+
+	while (m) {
+		n++;
+		m &= m - 1;
+	}
+	idx = (uint32_t)sim_prng_below(&w->sched_prng, n);
+	while (idx--)
+		mask &= mask - 1;
+	return (uint32_t)__builtin_ctzll(mask) + 1;
+}
+
 SimStrategy *sim_strategy_random(void)
 {
 	SimStrategy *s = sim_strategy_first();
 
 	s->name = "random";
 	s->pick = random_pick;
+	s->pick_mask = random_pick_mask;
 	return s;
 }
 
@@ -74,7 +101,16 @@ typedef struct {
 	SimPrng prng;
 	uint64_t change[PCT_MAX_DEPTH];	/* sorted step numbers */
 	unsigned nchange, next_change;
-	GArray *prio;			/* uint64_t per task id - 1; 0 = unset */
+	uint64_t *prio;			/* per task id - 1; 0 = unset */
+	uint32_t nprio;			/* ids seen this execution */
+	uint32_t prio_cap;
+	/*
+	 * The last answer of pct_pick_mask(): for the same set of runnable
+	 * tasks, with no change point passed since (the only thing that
+	 * changes a priority once set), the answer is the same. 0: none.
+	 */
+	uint64_t last_mask;
+	uint32_t last_id;
 } PctState;
 
 static void pct_begin(SimStrategy *s, SimWorld *w, uint64_t execution)
@@ -93,26 +129,41 @@ static void pct_begin(SimStrategy *s, SimWorld *w, uint64_t execution)
 		p->change[j] = c;
 	}
 	p->next_change = 0;
-	g_array_set_size(p->prio, 0);
+	p->nprio = 0;
+	p->last_mask = 0;
+	p->last_id = 0;
 }
 
-static uint64_t *pct_prio(PctState *p, const SimTask *t)
+/* Make room for task ids up to @id; the new ones are unset. */
+static __attribute__((noinline)) void pct_grow(PctState *p, uint32_t id)
+{
+	if (id > p->prio_cap) {
+		p->prio_cap = MAX(id, 2 * p->prio_cap);
+		p->prio = g_renew(uint64_t, p->prio, p->prio_cap);
+	}
+	memset(p->prio + p->nprio, 0, (id - p->nprio) * sizeof(*p->prio));
+	p->nprio = id;
+}
+
+static inline uint64_t *pct_prio(PctState *p, const SimTask *t)
 {
 	uint64_t *v;
 
-	if (p->prio->len < t->id)
-		g_array_set_size(p->prio, t->id);
-	v = &g_array_index(p->prio, uint64_t, t->id - 1);
+	if (G_UNLIKELY(p->nprio < t->id))
+		pct_grow(p, t->id);
+	v = &p->prio[t->id - 1];
 	/* Initial priorities are above every change-point priority. */
 	if (!*v)
 		*v = p->depth + 1 + (sim_prng_next(&p->prng) >> 1);
 	return v;
 }
 
-static uint32_t pct_pick(SimStrategy *s, SimWorld *w, SimTask *const *tasks,
-			 uint32_t n, SimTask *cur)
+/* pct_pick() in full: change points, then priorities drawn as tasks are
+ * first seen, in id order. */
+static __attribute__((noinline)) uint32_t
+pct_pick_slow(PctState *p, SimWorld *w, SimTask *const *tasks, uint32_t n,
+	      SimTask *cur)
 {
-	PctState *p = s->priv;
 	uint32_t i, best = 0;
 	uint64_t best_prio = 0;
 
@@ -123,6 +174,7 @@ static uint32_t pct_pick(SimStrategy *s, SimWorld *w, SimTask *const *tasks,
 		if (cur)
 			*pct_prio(p, cur) = p->next_change + 1;
 		p->next_change++;
+		p->last_id = 0;
 	}
 	for (i = 0; i < n; i++) {
 		uint64_t v = *pct_prio(p, tasks[i]);
@@ -135,11 +187,78 @@ static uint32_t pct_pick(SimStrategy *s, SimWorld *w, SimTask *const *tasks,
 	return best;
 }
 
+/*
+ * The common decision: no change point due and every task already has its
+ * priority. That reads and changes nothing, so when it does not hold the
+ * slow path starts over and makes the same draws in the same order.
+ */
+static uint32_t pct_pick(SimStrategy *s, SimWorld *w, SimTask *const *tasks,
+			 uint32_t n, SimTask *cur)
+{
+	PctState *p = s->priv;
+	uint32_t i, best = 0;
+	uint64_t best_prio = 0;
+
+	if (p->next_change < p->nchange &&
+	    p->change[p->next_change] <= w->steps)
+		return pct_pick_slow(p, w, tasks, n, cur);
+	for (i = 0; i < n; i++) {
+		uint32_t id = tasks[i]->id;
+		uint64_t v;
+
+		if (id > p->nprio || !(v = p->prio[id - 1]))
+			return pct_pick_slow(p, w, tasks, n, cur);
+		if (v > best_prio) {
+			best_prio = v;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* pct_pick()'s common decision over the set bits of @mask; 0 when it
+ * does not hold (nothing was changed: pct_pick() then starts over). */
+static uint32_t pct_pick_mask(SimStrategy *s, SimWorld *w, uint64_t mask,
+			      SimTask *cur)
+{
+	PctState *p = s->priv;
+	uint32_t best = 0;
+	uint64_t best_prio = 0;
+
+	uint64_t m = mask;
+
+	if (p->next_change < p->nchange &&
+	    p->change[p->next_change] <= w->steps)
+		return 0;
+	if (!p->last_id || mask != p->last_mask) {
+		while (m) {
+			uint32_t id = (uint32_t)__builtin_ctzll(m) + 1;
+			uint64_t v;
+
+			m &= m - 1;
+			if (id > p->nprio || !(v = p->prio[id - 1]))
+				return 0;
+			if (v > best_prio) {
+				best_prio = v;
+				best = id;
+			}
+		}
+		p->last_mask = mask;
+		p->last_id = best;
+	}
+	/* The same answer for this set until the next change point. */
+	w->pick_hint_mask = mask;
+	w->pick_hint_id = p->last_id;
+	w->pick_hint_until = p->next_change < p->nchange ?
+			     p->change[p->next_change] : UINT64_MAX;
+	return p->last_id;
+}
+
 static void pct_free(SimStrategy *s)
 {
 	PctState *p = s->priv;
 
-	g_array_free(p->prio, TRUE);
+	g_free(p->prio);
 	g_free(p);
 	g_free(s);
 }
@@ -152,10 +271,10 @@ SimStrategy *sim_strategy_pct(unsigned depth, uint64_t step_bound)
 	g_assert(depth >= 1 && depth <= PCT_MAX_DEPTH);
 	p->depth = depth;
 	p->bound = step_bound ? step_bound : 1;
-	p->prio = g_array_new(FALSE, TRUE, sizeof(uint64_t));
 	s->name = "pct";
 	s->begin = pct_begin;
 	s->pick = pct_pick;
+	s->pick_mask = pct_pick_mask;
 	s->free = pct_free;
 	s->priv = p;
 	return s;

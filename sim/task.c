@@ -21,6 +21,15 @@
 #include "sim/trace.h"
 #include "sim/world.h"
 
+/* sim_trace(), inline on this file's hot paths (sim/world.h). */
+#define sim_trace(...)	sim__trace_fast(__VA_ARGS__)
+
+/*
+ * Hot paths (docs/performance.md): no frame pointer (unwinders use the
+ * CFI) and calls through the GOT rather than PLT stubs.
+ */
+#pragma GCC optimize("omit-frame-pointer", "no-plt")
+
 #define SIM_STACK_SIZE	(256 * 1024)
 #define SIM_GUARD_SIZE	4096
 
@@ -83,6 +92,29 @@ static void task_release(SimTask *t)
 	g_free(t);
 }
 
+/* sim__task_set_state(), inline for this file's callers. */
+static inline __attribute__((always_inline)) void
+set_state(SimWorld *w, SimTask *t, SimTaskState s)
+{
+	/* Bit id - 1 of the runnable set; ids past 64 have none (pick scans
+	 * the table then). */
+	uint64_t bit = t->id <= 64 ? 1ULL << (t->id - 1) : 0;
+
+	if (t->state == SIM_TASK_RUNNABLE) {
+		w->nrunnable--;
+		w->runnable_mask &= ~bit;
+	}
+	if (s == SIM_TASK_RUNNABLE) {
+		w->nrunnable++;
+		w->runnable_mask |= bit;
+	}
+	if (s == SIM_TASK_BLOCKED || s == SIM_TASK_IDLE)
+		w->waiting_mask |= bit;
+	else
+		w->waiting_mask &= ~bit;
+	t->state = s;
+}
+
 SimTask *sim_task_create(SimWorld *w, const char *name, SimContextKind ctx,
 			 int cpu, SimTaskFn fn, void *arg)
 {
@@ -99,7 +131,8 @@ SimTask *sim_task_create(SimWorld *w, const char *name, SimContextKind ctx,
 
 	t->world = w;
 	t->id = w->tasks->len + 1;
-	g_strlcpy(t->name, name, sizeof(t->name));
+	/* g_strlcpy() into the zeroed name, without its byte loop. */
+	memcpy(t->name, name, strnlen(name, sizeof(t->name) - 1));
 	t->ctx = ctx;
 	t->cpu = cpu;
 	t->fn = fn;
@@ -107,7 +140,7 @@ SimTask *sim_task_create(SimWorld *w, const char *name, SimContextKind ctx,
 	t->state = SIM_TASK_DONE;	/* set_state below counts it */
 	t->ctx_sp = sim__ctx_make(t->stack, t->stack_size, task_main, t);
 	g_ptr_array_add(w->tasks, t);
-	sim__task_set_state(w, t, SIM_TASK_RUNNABLE);
+	set_state(w, t, SIM_TASK_RUNNABLE);
 	sim_trace(w, SIM_TR_TASK_CREATE, 0, NULL, NULL, ctx, t->id);
 	/* A new task starts after everything its creator did. */
 	sim_kcsan_fork(w, t);
@@ -116,11 +149,7 @@ SimTask *sim_task_create(SimWorld *w, const char *name, SimContextKind ctx,
 
 void sim__task_set_state(SimWorld *w, SimTask *t, SimTaskState s)
 {
-	if (t->state == SIM_TASK_RUNNABLE)
-		w->nrunnable--;
-	if (s == SIM_TASK_RUNNABLE)
-		w->nrunnable++;
-	t->state = s;
+	set_state(w, t, s);
 }
 
 SimTask *sim_task_by_id(SimWorld *w, uint32_t id)
@@ -143,6 +172,8 @@ void sim__tasks_reset(SimWorld *w)
 		g_ptr_array_add(w->task_pool, g_ptr_array_index(w->tasks, i));
 	g_ptr_array_set_size(w->tasks, 0);
 	w->nrunnable = 0;
+	w->runnable_mask = 0;
+	w->waiting_mask = 0;
 }
 
 void sim__tasks_free(SimWorld *w)
@@ -175,7 +206,7 @@ static void timeout_fire(SimWorld *w, void *arg, uint64_t token)
 		return;
 	t->timed_out = true;
 	t->wait_token++;
-	sim__task_set_state(w, t, SIM_TASK_RUNNABLE);
+	set_state(w, t, SIM_TASK_RUNNABLE);
 	sim_trace(w, SIM_TR_TIMEOUT, 0, t->wait_name, t->wait_func, 0, t->id);
 }
 
@@ -190,6 +221,8 @@ bool sim_block(SimWorld *w, SimTaskState state, SimWaitKind kind,
 		 state == SIM_TASK_SLEEPING);
 	t->wait_kind = kind;
 	t->wait_obj = obj;
+	if (t->id <= 64)
+		w->wait_objs[t->id - 1] = obj;
 	t->wait_name = obj_name;
 	t->wait_func = func;
 	t->wait_since = w->now;
@@ -197,7 +230,7 @@ bool sim_block(SimWorld *w, SimTaskState state, SimWaitKind kind,
 	t->hung_reported = false;
 	if (state == SIM_TASK_BLOCKED && w->want_stacks)
 		sim_stack_capture(t->block_stack, 1);
-	sim__task_set_state(w, t, state);
+	set_state(w, t, state);
 	if (state == SIM_TASK_SLEEPING)
 		sim_trace(w, SIM_TR_SLEEP, 0, obj_name, func,
 			  (int64_t)timeout, 0);
@@ -212,14 +245,20 @@ bool sim_block(SimWorld *w, SimTaskState state, SimWaitKind kind,
 	return !t->timed_out;
 }
 
-void sim_wake(SimWorld *w, SimTask *t)
+static inline __attribute__((always_inline)) void wake(SimWorld *w,
+							SimTask *t)
 {
 	if (t->state != SIM_TASK_BLOCKED && t->state != SIM_TASK_IDLE &&
 	    t->state != SIM_TASK_SLEEPING)
 		return;
 	t->wait_token++;
-	sim__task_set_state(w, t, SIM_TASK_RUNNABLE);
+	set_state(w, t, SIM_TASK_RUNNABLE);
 	sim_trace(w, SIM_TR_WAKE, 0, t->wait_name, NULL, 0, t->id);
+}
+
+void sim_wake(SimWorld *w, SimTask *t)
+{
+	wake(w, t);
 }
 
 int sim_wake_all(SimWorld *w, const void *obj)
@@ -229,12 +268,27 @@ int sim_wake_all(SimWorld *w, const void *obj)
 	guint i, len = w->tasks->len;
 	int n = 0;
 
+	if (G_LIKELY(len <= 64)) {
+		/* Only the waiting tasks, in id order, by their objects. */
+		uint64_t m = w->waiting_mask;
+
+		while (m) {
+			unsigned int b = (unsigned int)__builtin_ctzll(m);
+
+			m &= m - 1;
+			if (w->wait_objs[b] == obj) {
+				wake(w, tasks[b]);
+				n++;
+			}
+		}
+		return n;
+	}
 	for (i = 0; i < len; i++) {
 		SimTask *t = tasks[i];
 
 		if (t->wait_obj == obj && (t->state == SIM_TASK_BLOCKED ||
 					   t->state == SIM_TASK_IDLE)) {
-			sim_wake(w, t);
+			wake(w, t);
 			n++;
 		}
 	}
@@ -246,7 +300,7 @@ _Noreturn void sim_task_exit(SimWorld *w)
 	SimTask *t = sim__current;
 
 	sim_trace(w, SIM_TR_TASK_EXIT, 0, NULL, NULL, 0, 0);
-	sim__task_set_state(w, t, SIM_TASK_DONE);
+	set_state(w, t, SIM_TASK_DONE);
 	sim__sched_switch_out(w);
 	g_assert_not_reached();
 }

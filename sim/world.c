@@ -14,6 +14,12 @@
 #include "sim/sched.h"
 #include "sim/world.h"
 
+/*
+ * Hot paths (docs/performance.md): no frame pointer (unwinders use the
+ * CFI) and calls through the GOT rather than PLT stubs.
+ */
+#pragma GCC optimize("omit-frame-pointer", "no-plt")
+
 SimEnd sim__sched_loop(SimWorld *w);
 
 #define SLAB_ARENA	(64u << 20)
@@ -32,6 +38,7 @@ SimWorld *sim_world_new(void)
 	w->limits.max_steps = 1000000;
 	w->limits.max_time = 600 * SIM_SEC;
 	w->heap = sim_heap_new(SLAB_ARENA, PAGE_ARENA);
+	sim__heap_bind(w);
 	sim_trace_init(&w->trace);
 	w->trace_on = true;
 	w->models = g_ptr_array_new();
@@ -73,8 +80,8 @@ void sim_world_free(SimWorld *w)
 	g_free(w);
 }
 
-void *sim_world_ext(SimWorld *w, SimExtSlot slot, void *(*make)(SimWorld *w),
-		    void (*free_fn)(void *))
+void *sim__world_ext_make(SimWorld *w, SimExtSlot slot,
+			  void *(*make)(SimWorld *w), void (*free_fn)(void *))
 {
 	if (!w->ext[slot]) {
 		w->ext[slot] = make(w);
@@ -140,6 +147,9 @@ static void world_reset(SimWorld *w, uint64_t seed, uint64_t execution)
 	sim__tasks_reset(w);
 	w->steps = 0;
 	w->decisions = 0;
+	w->pick_hint_mask = 0;
+	w->pick_hint_until = 0;
+	w->pick_hint_id = 0;
 	g_array_set_size(w->schedule, 0);
 	w->seed = seed;
 	w->execution = execution;
@@ -156,6 +166,7 @@ static void world_reset(SimWorld *w, uint64_t seed, uint64_t execution)
 	g_clear_pointer(&w->divergence, g_free);
 	w->end = SIM_END_CLEAN;
 	w->stop = false;
+	w->sched_break = false;
 	w->next_obj = 0;
 	w->run_serial++;
 	sim__drivers_restore();

@@ -22,6 +22,39 @@
 #include "sim/sim.h"
 #include "sim/trace.h"
 
+/*
+ * The engine's hot cross-file calls, bound through the GOT rather than a
+ * PLT stub (GCC's noplt attribute): one indirect call instead of a call
+ * and a jump, in every file that includes this header. The declarations
+ * are those of sim/sim.h, sim/heap.h and sim/trace.h, repeated with the
+ * attribute.
+ */
+#define SIM__NOPLT	__attribute__((noplt))
+SIM__NOPLT void sim_yield(SimWorld *w);
+SIM__NOPLT bool sim_block(SimWorld *w, SimTaskState state, SimWaitKind kind,
+			  const void *obj, const char *obj_name,
+			  const char *func, SimTime timeout);
+SIM__NOPLT void sim_wake(SimWorld *w, SimTask *t);
+SIM__NOPLT int sim_wake_all(SimWorld *w, const void *obj);
+SIM__NOPLT SimTask *sim_task_by_id(SimWorld *w, uint32_t id);
+SIM__NOPLT uint32_t sim_task_count(SimWorld *w);
+SIM__NOPLT uint64_t sim_event_at(SimWorld *w, SimTime when, SimEventFn fn,
+				 void *arg, uint64_t arg2);
+SIM__NOPLT SimTime sim_now(const SimWorld *w);
+SIM__NOPLT bool sim_fix_enabled(const SimWorld *w, SimFix fix);
+SIM__NOPLT void *sim_kmalloc(SimWorld *w, size_t size, bool zero,
+			     const char *func);
+SIM__NOPLT void sim_kfree(SimWorld *w, const void *p, const char *func);
+SIM__NOPLT void sim_heap_check(SimWorld *w, uintptr_t addr, size_t size,
+			       bool write, uintptr_t ret_ip);
+SIM__NOPLT bool sim_heap_accessible(SimWorld *w, const void *addr,
+				    size_t size);
+SIM__NOPLT void *sim_heap_guest_range(SimWorld *w, uint64_t pfn, size_t in,
+				      size_t len);
+SIM__NOPLT void sim_trace(SimWorld *w, SimTraceKind kind, uint32_t obj,
+			  const char *name, const char *func, int64_t arg,
+			  uint32_t peer);
+
 /* A host or device model attached to the world (models/). */
 typedef struct SimModel {
 	const char *name;
@@ -53,6 +86,15 @@ struct SimStrategy {
 	 * or NULL. */
 	uint32_t (*pick)(SimStrategy *s, SimWorld *w, SimTask *const *tasks,
 			 uint32_t n, SimTask *cur);
+	/*
+	 * Optional, for worlds of at most 64 tasks: the choice pick() would
+	 * make, among the runnable tasks whose ids are the set bits of @mask
+	 * (bit id - 1, at least two), returned as a task id, without the
+	 * array of tasks; or 0, having changed nothing, to have pick() called
+	 * instead. The scheduler's hot path (sim/sched.c).
+	 */
+	uint32_t (*pick_mask)(SimStrategy *s, SimWorld *w, uint64_t mask,
+			      SimTask *cur);
 	void (*free)(SimStrategy *s);
 	void *priv;
 };
@@ -94,10 +136,14 @@ typedef enum {
 
 /*
  * sim_world_ext - the state of @slot, created with @make(w) on first use
- * and freed with @free_fn at sim_world_free().
+ * and freed with @free_fn at sim_world_free(). Inline below (the shim asks
+ * on most calls); the creation is sim__world_ext_make().
  */
-void *sim_world_ext(SimWorld *w, SimExtSlot slot, void *(*make)(SimWorld *w),
-		    void (*free_fn)(void *));
+static inline void *sim_world_ext(SimWorld *w, SimExtSlot slot,
+				  void *(*make)(SimWorld *w),
+				  void (*free_fn)(void *));
+void *sim__world_ext_make(SimWorld *w, SimExtSlot slot,
+			  void *(*make)(SimWorld *w), void (*free_fn)(void *));
 
 /* Number of most recent events kept when the full trace is off. */
 #define SIM_TRACE_TAIL	64
@@ -111,7 +157,6 @@ struct SimWorld {
 	GPtrArray *tasks;
 	GPtrArray *task_pool;		/* stacks kept across executions */
 	void *sched_sp;			/* scheduler's saved stack pointer */
-	SimTask *runnable_buf[256];
 
 	/* Scheduling. */
 	SimStrategy *strategy;
@@ -141,6 +186,15 @@ struct SimWorld {
 	 */
 	int64_t step_budget;
 	struct SimFootprint *footprint;
+	/*
+	 * The heap's reservation [heap_lo, heap_lo + heap_span) and its
+	 * shadow, copied here from w->heap when the world is made (they never
+	 * move) so the hooks' fast path reads one structure (sim/kasan.c).
+	 */
+	uintptr_t heap_lo;
+	size_t heap_span;
+	const uint8_t *heap_shadow;
+	size_t heap_direct;		/* bytes of the direct map (pfns) */
 	SimTrace trace;
 	bool trace_on;			/* record every event (else a tail) */
 	bool want_stacks;		/* capture alloc/free stacks */
@@ -158,6 +212,30 @@ struct SimWorld {
 
 	/* Scheduler bookkeeping. */
 	uint32_t nrunnable;		/* tasks in SIM_TASK_RUNNABLE */
+	/*
+	 * The runnable tasks among ids 1..64, bit id - 1, kept with
+	 * nrunnable by sim__task_set_state(): the scheduler's pick walks the
+	 * set bits (id order, as the scan it replaces) without loading a
+	 * task. With more than 64 tasks the pick scans the table.
+	 */
+	uint64_t runnable_mask;
+	/* Likewise the tasks BLOCKED or IDLE, which sim_wake_all() scans. */
+	uint64_t waiting_mask;
+	/* Elements w->schedule can hold without growing (sim/sched.c). */
+	guint schedule_cap;
+	/*
+	 * A strategy's standing answer (SimStrategy.pick_mask): while the
+	 * runnable set is pick_hint_mask and w->steps < pick_hint_until, its
+	 * choice is task pick_hint_id without being asked. Set by the
+	 * strategy after a choice, cleared by every sim_world_run(); the
+	 * scheduler uses it to let a yielding task go on without a call.
+	 */
+	uint64_t pick_hint_mask;
+	uint64_t pick_hint_until;
+	uint32_t pick_hint_id;
+	/* The clock could not move (a limit, a hung task, a livelock) while
+	 * a task ran the events in place: the loop ends (sim/sched.c). */
+	bool sched_break;
 	uint64_t decisions;		/* decision points so far */
 	uint64_t run_serial;		/* bumped by every sim_world_run() */
 
@@ -171,11 +249,122 @@ struct SimWorld {
 
 	/* Models, in attach order. */
 	GPtrArray *models;		/* SimModel* */
+	/* The VMBus host among them, for vmbus_host_of() on every hypercall
+	 * (models/vmbus_host.c sets it when it attaches). */
+	void *vmbus_host;
 
 	/* Scenario (borrowed) and what the CLI wants printed. */
 	const SimScenario *scenario;
 	const char *title;		/* "Hardware name:" line */
+
+	/*
+	 * SimTask.wait_obj of tasks 1..64 as sim_block() set it, one cache
+	 * line per eight tasks: the waiting tasks' objects (waiting_mask),
+	 * compared by sim_wake_all() without loading every task.
+	 */
+	const void *wait_objs[64];
+
+	/* The runnable tasks of a decision, for the strategy's pick(); last,
+	 * so that the fields above share fewer cache lines. */
+	SimTask *runnable_buf[256];
 };
+
+static inline void *sim_world_ext(SimWorld *w, SimExtSlot slot,
+				  void *(*make)(SimWorld *w),
+				  void (*free_fn)(void *))
+{
+	if (__builtin_expect(w->ext[slot] != NULL, 1))
+		return w->ext[slot];
+	return sim__world_ext_make(w, slot, make, free_fn);
+}
+
+/*
+ * sim__trace_fast - sim_trace() for the engine's and the shim's hot paths:
+ * the same event, recorded inline when the buffer has room (full trace
+ * below its capacity, or a tail below 2 * SIM_TRACE_TAIL events, the
+ * recorder's rule in sim/trace.c), else by sim_trace() itself.
+ */
+static inline void sim__trace_fast(SimWorld *w, SimTraceKind kind,
+				   uint32_t obj, const char *name,
+				   const char *func, int64_t arg,
+				   uint32_t peer)
+{
+	SimTrace *t = &w->trace;
+	SimTraceEvent *ev;
+	SimTask *cur;
+
+	if (__builtin_expect(t->len >= t->cap ||
+			     (!w->trace_on && t->len >= 2 * SIM_TRACE_TAIL),
+			     0)) {
+		sim_trace(w, kind, obj, name, func, arg, peer);
+		return;
+	}
+	cur = sim__current;
+	ev = &t->ev[t->len++];
+	ev->step = w->steps;
+	ev->time = w->now;
+	ev->task = cur ? cur->id : 0;
+	ev->obj = obj;
+	ev->kind = (uint16_t)kind;
+	ev->name = name;
+	ev->func = func;
+	ev->arg = arg;
+	ev->peer = peer;
+}
+
+/*
+ * sim__heap_range_ok - the common case of sim_heap_check(), inline for the
+ * shim's hot paths: no footprint recorder, and [addr, addr+size) outside
+ * the heap or within at most eight fully accessible shadow granules (the
+ * last one may be partial and cover the end). True means sim_heap_check()
+ * would return at once; false means call it (it decides, from scratch).
+ * The shadow is stored XOR SIM__SHADOW_OK_BYTE, so an accessible granule
+ * reads that byte (sim/heap_priv.h; sim/kasan.c checks they agree).
+ */
+#define SIM__SHADOW_OK_BYTE	0xfe
+
+static inline bool sim__heap_range_ok(const SimWorld *w, uintptr_t addr,
+				      size_t size)
+{
+	size_t off = addr - w->heap_lo, ng, e;
+	uint64_t word, d, v;
+
+	if (__builtin_expect(w->footprint != NULL, 0))
+		return false;
+	if (off >= w->heap_span)
+		return true;
+	if (!size || size > w->heap_span - off)
+		return false;
+	ng = ((off + size - 1) >> 3) - (off >> 3) + 1;
+	if (ng > 8)
+		return false;
+	e = ((off + size - 1) & 7) + 1;
+	__builtin_memcpy(&word, w->heap_shadow + (off >> 3), sizeof(word));
+	d = (word ^ (0x0101010101010101ULL * SIM__SHADOW_OK_BYTE)) &
+	    (~0ULL >> (64 - 8 * ng));
+	if (__builtin_expect(d == 0, 1))
+		return true;
+	v = d >> (8 * (ng - 1));
+	d &= (1ULL << (8 * (ng - 1))) - 1;
+	return d == 0 && v < 8 && e <= v;
+}
+
+/*
+ * sim__heap_guest_bytes - sim_heap_guest_range() with its common case
+ * inline (the host models' ring copies): the frame in range and the bytes
+ * accessible by sim__heap_range_ok(). Otherwise the call, which decides.
+ */
+static inline void *sim__heap_guest_bytes(SimWorld *w, uint64_t pfn,
+					  size_t in, size_t len)
+{
+	if (pfn < w->heap_direct >> 12) {
+		uintptr_t a = w->heap_lo + (pfn << 12) + in;
+
+		if (sim__heap_range_ok(w, a, len))
+			return (void *)a;
+	}
+	return sim_heap_guest_range(w, pfn, in, len);
+}
 
 SimWorld *sim_world_new(void);
 void sim_world_free(SimWorld *w);

@@ -20,7 +20,7 @@
 
 #include <linux/async.h>
 #include <linux/workqueue.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 void sim__kapi_async_reset(SimKapiExec *ex)
 {
 	guint i;

@@ -15,7 +15,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bitops.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 /* An id for traces. Memory the engine did not reset may hold a stale or
  * garbage id; one that no object of this execution has is replaced. */
 SIM_KAPI_INLINE uint32_t atomic_id(SimWorld *w, atomic_t *v)

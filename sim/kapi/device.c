@@ -36,7 +36,7 @@
 #include <linux/async.h>
 #include <linux/device.h>
 #include <linux/printk.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 #define DEV_LOCK(dev)							\
 	sim_kapi_mutex_lock(&(dev)->mutex, SIM_KAPI_SITE("&dev->mutex"))
 #define DEV_UNLOCK(dev)							\
@@ -360,7 +360,7 @@ int dev_set_name(struct device *dev, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(dev->sim_name, sizeof(dev->sim_name), fmt, ap);
+	sim__kapi_vsnprintf(dev->sim_name, sizeof(dev->sim_name), fmt, ap);
 	va_end(ap);
 	return 0;
 }

@@ -15,7 +15,7 @@
 #include "sim/report.h"
 #include "sim/world.h"
 #include "sim/kapi/exec.h"
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 static void exec_reset(SimKapiExec *ex)
 {
 	SimWorld *w = ex->w;
@@ -24,9 +24,15 @@ static void exec_reset(SimKapiExec *ex)
 	sim__kapi_exec_reset_wqs(ex);
 	sim__kapi_async_reset(ex);
 	sim__kapi_tasks_reset(ex);
-	ex->ncpus = CLAMP(w->ncpus, 1, NR_CPUS);
-	g_free(ex->next_worker_id);
-	ex->next_worker_id = g_new0(int, 2 * ex->ncpus + 2);
+	/* The worker counters, zeroed; kept while the CPU count is. */
+	if (ex->next_worker_id && ex->ncpus == CLAMP(w->ncpus, 1, NR_CPUS)) {
+		memset(ex->next_worker_id, 0,
+		       (2 * ex->ncpus + 2) * sizeof(*ex->next_worker_id));
+	} else {
+		ex->ncpus = CLAMP(w->ncpus, 1, NR_CPUS);
+		g_free(ex->next_worker_id);
+		ex->next_worker_id = g_new0(int, 2 * ex->ncpus + 2);
+	}
 	cpumask_clear(&ex->online_mask);
 	for (i = 0; i < ex->ncpus; i++)
 		ex->online_mask.bits[0] |= 1UL << i;

@@ -45,6 +45,17 @@
 
 #define SIM_KAPI_INLINE	static inline __attribute__((always_inline))
 
+/* sim_obj_id() (sim/world.c) without the call: the shim asks for an id on
+ * every first use of an object in an execution. The same counter. */
+static inline uint32_t sim__kapi_obj_id(SimWorld *w)
+{
+	return ++w->next_obj;
+}
+#define sim_obj_id(w)	sim__kapi_obj_id(w)
+
+/* Trace events from the shim: sim_trace(), inline (sim/world.h). */
+#define sim_trace(...)	sim__trace_fast(__VA_ARGS__)
+
 /*
  * The kind of finding for a lock re-initialised while held ("held lock
  * freed!" at the init, or the spinlock debug checks at the holder's
@@ -74,17 +85,57 @@
 	sim_heap_check((w), (uintptr_t)(p), sizeof(*(p)), (write),	\
 		       (uintptr_t)__builtin_return_address(0))
 
+/*
+ * sim_heap_check() for the shim's files: its common case inline
+ * (sim__heap_range_ok(), sim/world.h), the call otherwise, which decides
+ * from scratch. The same checks and reports.
+ */
+static inline __attribute__((always_inline)) void
+sim__kapi_heap_check(SimWorld *w, uintptr_t addr, size_t size, bool write,
+		     uintptr_t ret_ip)
+{
+	if (!sim__heap_range_ok(w, addr, size))
+		(sim_heap_check)(w, addr, size, write, ret_ip);
+}
+#ifndef SIM_KAPI_NO_WRAPPERS
+#define sim_heap_check(...)	sim__kapi_heap_check(__VA_ARGS__)
+#endif
+
 /* ------------------------------------------------------------ the task -- */
+
+/* sim__kapi_task()'s abort, out of line (sim/kapi/lockcheck.c). */
+_Noreturn void sim__kapi_no_task(const char *what);
 
 /*
  * The running task; aborts with a clear message when a shim call that
  * needs one is made from engine context (a model or an event callback).
+ * Inline, like the two below: every shim call asks.
  */
-SimTask *sim__kapi_task(const char *what);
+static inline SimTask *sim__kapi_task(const char *what)
+{
+	SimTask *t = sim_current();
+
+	if (G_UNLIKELY(!t))
+		sim__kapi_no_task(what);
+	return t;
+}
 
 /* The kernel's preempt_count() of @t, with the context's irq offsets. */
-unsigned int sim__kapi_preempt_count(const SimTask *t);
-bool sim__kapi_irqs_disabled(const SimTask *t);
+static inline unsigned int sim__kapi_preempt_count(const SimTask *t)
+{
+	unsigned int pc = (unsigned int)t->preempt_count;
+
+	if (t->ctx == SIM_CTX_SOFTIRQ)
+		pc += SIM_SOFTIRQ_OFFSET;
+	else if (t->ctx == SIM_CTX_HARDIRQ)
+		pc += SIM_HARDIRQ_OFFSET;
+	return pc;
+}
+
+static inline bool sim__kapi_irqs_disabled(const SimTask *t)
+{
+	return t->irq_disabled || t->ctx == SIM_CTX_HARDIRQ;
+}
 
 /*
  * sim_might_sleep - might_sleep(): when the running task is atomic (a
@@ -96,6 +147,15 @@ bool sim__kapi_irqs_disabled(const SimTask *t);
  * Also declared in <linux/kernel.h>.
  */
 void sim_might_sleep(SimWorld *w, const char *func, const char *file, int line);
+
+/* sim_might_sleep()'s common case inline for the shim's callers: a task
+ * that may sleep returns at once; any other goes to the real call, which
+ * decides and reports from its own frame as before. */
+static inline void sim__kapi_might_sleep(SimWorld *w, const char *func,
+					 const char *file, int line);
+#ifndef SIM_KAPI_NO_WRAPPERS
+#define sim_might_sleep(...)	sim__kapi_might_sleep(__VA_ARGS__)
+#endif
 
 /* A file name as reports print it: relative to the source tree. */
 const char *sim__kapi_relpath(const char *file);
@@ -131,6 +191,17 @@ void sim_kapi_set_warn_fatal(SimWorld *w, bool fatal);
  */
 const char *sim_kapi_console(SimWorld *w);
 
+/*
+ * vsnprintf(), snprintf(), g_strdup_vprintf() and g_strdup_printf() with
+ * the same output, faster for the simple formats of task, workqueue and
+ * device names (sim/kapi/printk.c).
+ */
+int sim__kapi_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int sim__kapi_snprintf(char *buf, size_t size, const char *fmt, ...)
+	G_GNUC_PRINTF(3, 4);
+char *sim__kapi_strdup_vprintf(const char *fmt, va_list ap);
+char *sim__kapi_strdup_printf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
 /* Append one formatted line to the console (no trace event). */
 void sim__kapi_console_vprintf(SimWorld *w, const char *fmt, va_list ap);
 void sim__kapi_console_printf(SimWorld *w, const char *fmt, ...)
@@ -165,7 +236,16 @@ void sim__kapi_map_init(SimWorld *w, struct lockdep_map *map,
 			enum sim_lock_kind kind, const char *name);
 
 /* Index of @map in @t's held locks, or -1. */
-int sim__kapi_held_find(const SimTask *t, const struct lockdep_map *map);
+static inline int sim__kapi_held_find(const SimTask *t,
+				      const struct lockdep_map *map)
+{
+	int i;
+
+	for (i = t->nheld - 1; i >= 0; i--)
+		if (t->held[i].lock == map)
+			return i;
+	return -1;
+}
 
 /*
  * Record that @t now holds @map, acquired in @func; updates the map's usage
@@ -177,6 +257,91 @@ void sim__kapi_held_push(SimWorld *w, SimTask *t, struct lockdep_map *map,
 
 /* Forget hold @idx of @t (any position, order kept). */
 void sim__kapi_held_remove(SimTask *t, int idx);
+
+/* ---------------------------------------- inline forms of the above -- */
+
+/*
+ * The common cases of sim__kapi_map_prepare(), sim__kapi_held_push(),
+ * sim__kapi_held_remove() and sim_might_sleep() inline: each shim lock,
+ * unlock and wait calls them. The same effects; the other cases call the
+ * functions of sim/kapi/lockcheck.c.
+ */
+#define SIM__KAPI_USAGE_ENABLED	1
+#define SIM__KAPI_USAGE_USED_IN	2
+
+/* lockdep's usage bits of @map from @t's context (lockcheck.c). */
+static inline __attribute__((always_inline)) void
+sim__kapi_map_note_usage(struct lockdep_map *map, const SimTask *t)
+{
+	unsigned int pc = sim__kapi_preempt_count(t);
+	bool hard_off = sim__kapi_irqs_disabled(t);
+	bool soft_off = hard_off || (pc & 0xff00);
+
+	if (t->ctx == SIM_CTX_HARDIRQ)
+		map->__sim_usage[0] |= SIM__KAPI_USAGE_USED_IN;
+	else if (!hard_off)
+		map->__sim_usage[0] |= SIM__KAPI_USAGE_ENABLED;
+	if (t->ctx == SIM_CTX_SOFTIRQ)
+		map->__sim_usage[1] |= SIM__KAPI_USAGE_USED_IN;
+	else if (!soft_off)
+		map->__sim_usage[1] |= SIM__KAPI_USAGE_ENABLED;
+}
+
+static inline bool sim__kapi_map_prepare_fast(SimWorld *w,
+					      struct lockdep_map *map,
+					      enum sim_lock_kind kind,
+					      const char *expr)
+{
+	/* Initialised, and used already in this execution: nothing to do. */
+	if (map->__sim_magic == SIM_LOCKDEP_MAGIC && map->__sim_id != 0 &&
+	    map->__sim_serial == w->run_serial)
+		return false;
+	return sim__kapi_map_prepare(w, map, kind, expr);
+}
+
+static inline void sim__kapi_held_push_fast(SimWorld *w, SimTask *t,
+					    struct lockdep_map *map,
+					    const char *func)
+{
+	SimHeldLock *h;
+
+	if (G_UNLIKELY(t->nheld >= SIM_MAX_HELD_LOCKS)) {
+		sim__kapi_held_push(w, t, map, func);	/* reports */
+		return;
+	}
+	sim__kapi_map_note_usage(map, t);
+	h = &t->held[t->nheld++];
+	h->lock = map;
+	h->name = map->name;
+	h->func = func;
+	h->id = map->__sim_id;
+}
+
+static inline void sim__kapi_held_remove_fast(SimTask *t, int idx)
+{
+	/* The last hold, as most unlocks are: nothing to move. */
+	if (G_LIKELY(idx >= 0 && idx == t->nheld - 1))
+		t->nheld--;
+	else
+		sim__kapi_held_remove(t, idx);
+}
+
+static inline void sim__kapi_might_sleep(SimWorld *w, const char *func,
+					 const char *file, int line)
+{
+	SimTask *t = sim_current();
+
+	if (!w || !t || (sim__kapi_preempt_count(t) == 0 &&
+			 !sim__kapi_irqs_disabled(t)))
+		return;
+	(sim_might_sleep)(w, func, file, line);
+}
+
+#ifndef SIM_KAPI_NO_WRAPPERS
+#define sim__kapi_map_prepare(...)	sim__kapi_map_prepare_fast(__VA_ARGS__)
+#define sim__kapi_held_push(...)	sim__kapi_held_push_fast(__VA_ARGS__)
+#define sim__kapi_held_remove(...)	sim__kapi_held_remove_fast(__VA_ARGS__)
+#endif
 
 /* Is @map held by the running task? (lockdep_is_held) */
 bool sim__kapi_held_by_current(const struct lockdep_map *map);

@@ -13,7 +13,7 @@
 #include "sim/kapi/kapi.h"
 
 #include <linux/refcount.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 /* The kernel's refcount_warn_saturate(): warn, then saturate. */
 SIM_KAPI_INLINE void refcount_warn_saturate(SimWorld *w, refcount_t *r,
 					    const char *what,

@@ -25,7 +25,7 @@
 
 #include <linux/kthread.h>
 #include <linux/sched.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 /* ------------------------------------------------------------ shadows -- */
 
 struct task_struct *sim__kapi_task_struct(SimKapiExec *ex, SimTask *t)
@@ -220,7 +220,7 @@ struct task_struct *sim_kapi_kthread_create(int (*threadfn)(void *data),
 
 	sim_might_sleep(w, site->func, site->file, site->line);
 	va_start(ap, namefmt);
-	name = g_strdup_vprintf(namefmt, ap);
+	name = sim__kapi_strdup_vprintf(namefmt, ap);
 	va_end(ap);
 	t = sim_task_create(w, name, SIM_CTX_PROCESS, cur->cpu, kthread, ex);
 	sim_kcsan_fork(w, t);

@@ -18,35 +18,16 @@
  */
 #include <string.h>
 
+#define SIM_KAPI_NO_WRAPPERS	/* this file defines the wrapped calls */
 #include "sim/kapi/kapi.h"
 #include "sim/lockdep.h"
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 /* -------------------------------------------------------------- basics -- */
 
-SimTask *sim__kapi_task(const char *what)
+void sim__kapi_no_task(const char *what)
 {
-	SimTask *t = sim_current();
-
-	if (G_UNLIKELY(!t))
-		g_error("hvsim: %s called from engine context (no running task)",
-			what);
-	return t;
-}
-
-unsigned int sim__kapi_preempt_count(const SimTask *t)
-{
-	unsigned int pc = (unsigned int)t->preempt_count;
-
-	if (t->ctx == SIM_CTX_SOFTIRQ)
-		pc += SIM_SOFTIRQ_OFFSET;
-	else if (t->ctx == SIM_CTX_HARDIRQ)
-		pc += SIM_HARDIRQ_OFFSET;
-	return pc;
-}
-
-bool sim__kapi_irqs_disabled(const SimTask *t)
-{
-	return t->irq_disabled || t->ctx == SIM_CTX_HARDIRQ;
+	g_error("hvsim: %s called from engine context (no running task)",
+		what);
 }
 
 bool sim_kapi_irqs_disabled(void)
@@ -263,16 +244,6 @@ char *sim__kapi_lock_line(const struct lockdep_map *map, const char *func)
 
 /* ---------------------------------------------------------- held locks -- */
 
-int sim__kapi_held_find(const SimTask *t, const struct lockdep_map *map)
-{
-	int i;
-
-	for (i = t->nheld - 1; i >= 0; i--)
-		if (t->held[i].lock == map)
-			return i;
-	return -1;
-}
-
 bool sim__kapi_held_by_current(const struct lockdep_map *map)
 {
 	SimTask *t = sim_current();
@@ -315,8 +286,10 @@ void sim__kapi_held_push(SimWorld *w, SimTask *t, struct lockdep_map *map,
 void sim__kapi_held_remove(SimTask *t, int idx)
 {
 	g_assert(idx >= 0 && idx < t->nheld);
-	memmove(&t->held[idx], &t->held[idx + 1],
-		(size_t)(t->nheld - idx - 1) * sizeof(t->held[0]));
+	/* Mostly the last one: nothing to move then. */
+	if (idx < t->nheld - 1)
+		memmove(&t->held[idx], &t->held[idx + 1],
+			(size_t)(t->nheld - idx - 1) * sizeof(t->held[0]));
 	t->nheld--;
 }
 
@@ -422,7 +395,7 @@ void sim__kapi_check_no_locks_freed(SimWorld *w, const void *mem, size_t len,
 	const char *from = mem, *to = from + len;
 	SimReport *r;
 	SimStack s;
-	g_autofree char *line = NULL;
+	char *line;
 	uint64_t addr;
 	int i;
 
@@ -447,6 +420,7 @@ void sim__kapi_check_no_locks_freed(SimWorld *w, const void *mem, size_t len,
 			t->name, t->id, addr, addr + len - 1);
 	line = sim__kapi_lock_line(t->held[i].lock, t->held[i].func);
 	sim_report_line(r, "%s", line);
+	g_free(line);
 	sim__kapi_report_held_locks(r, t);
 	report_backtrace(r, w, t, &s);
 	sim_report_raise_task(w, r);

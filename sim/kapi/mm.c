@@ -31,7 +31,7 @@
 #include <linux/compiler.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 /* The world of the running task: every call here is driver code. */
 static inline __attribute__((always_inline)) SimWorld *mm_world(void)
 {
@@ -157,7 +157,8 @@ mm_check_at(const void *p, size_t n, bool write, uintptr_t ip,
 	    const struct sim_kapi_site *site)
 {
 	/* Only driver code in a task is checked (a report needs a task). */
-	if (sim_current() && n)
+	if (sim_current() && n &&
+	    !sim__heap_range_ok(sim_current_world(), (uintptr_t)p, n))
 		sim__heap_check_at(sim_current_world(), (uintptr_t)p, n, write,
 				   ip, site->func);
 }
@@ -363,6 +364,11 @@ void *sim_kapi_memcpy(void *dst, const void *src, size_t n,
 {
 	mm_check(src, n, false, RET_IP);
 	mm_check(dst, n, true, RET_IP);
+	/* Short copies inline: less than the call (sim/heap.h). */
+	if (n <= 64) {
+		sim__copy_small(dst, src, n);
+		return dst;
+	}
 	return memcpy(dst, src, n);
 }
 
@@ -378,6 +384,11 @@ void *sim_kapi_memset(void *dst, int c, size_t n,
 		      const struct sim_kapi_site *site)
 {
 	mm_check(dst, n, true, RET_IP);
+	/* Short fills inline: less than the call (sim/heap.h). */
+	if (n <= 64) {
+		sim__fill_small(dst, c, n);
+		return dst;
+	}
 	return memset(dst, c, n);
 }
 

@@ -16,7 +16,7 @@
 #include "sim/kcsan.h"
 
 #include <linux/mutex.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 /* Reset a mutex found in memory from an earlier execution. */
 SIM_KAPI_INLINE void mutex_prepare(SimWorld *w, struct mutex *lock,
 				   const struct sim_kapi_site *site)

@@ -14,7 +14,7 @@
 
 #include <linux/cpumask.h>
 #include <linux/smp.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 /* Constant data, not state: cpumask_of(cpu) points here. */
 const struct cpumask sim_kapi_cpu_bit_masks[NR_CPUS] = {
 	[0] = { { 1UL << 0 } },

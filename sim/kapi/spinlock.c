@@ -21,7 +21,7 @@
 #include "sim/kcsan.h"
 
 #include <linux/spinlock.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 SIM_KAPI_INLINE void spin_reset(spinlock_t *lock)
 {
 	lock->locked = 0;

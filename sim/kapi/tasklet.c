@@ -22,7 +22,7 @@
 #include "sim/kcsan.h"
 
 #include <linux/interrupt.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 #define SCHED_BIT	(1UL << TASKLET_STATE_SCHED)
 #define RUN_BIT		(1UL << TASKLET_STATE_RUN)
 
@@ -144,7 +144,7 @@ static void tasklet_schedule_common(SimWorld *w, struct tasklet_struct *t,
 	if (!task) {
 		char name[SIM_TASK_NAME_LEN];
 
-		g_snprintf(name, sizeof(name), "tasklet/%s",
+		sim__kapi_snprintf(name, sizeof(name), "tasklet/%s",
 			   t->sim_name ? t->sim_name : "?");
 		task = sim_task_create(w, name, SIM_CTX_PROCESS,
 				       cur ? cur->cpu : 0, tasklet_thread, t);

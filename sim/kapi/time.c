@@ -15,7 +15,7 @@
 
 #include <linux/delay.h>
 #include <linux/jiffies.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 unsigned long sim_kapi_jiffies(void)
 {
 	SimWorld *w = sim_current_world();

@@ -15,7 +15,7 @@
 #include "sim/kcsan.h"
 
 #include <linux/wait.h>
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 SIM_KAPI_INLINE void waitq_prepare(SimWorld *w, wait_queue_head_t *wq,
 				   const struct sim_kapi_site *site)
 {

@@ -43,7 +43,7 @@
 #include "sim/kapi/kapi.h"
 #include "sim/lockdep.h"
 #include "sim/kcsan.h"
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 #define WQ_NAME_LEN	32
 
 struct workqueue_struct {
@@ -187,12 +187,12 @@ static SimTask *create_worker(SimPwq *pwq)
 	wk->pwq = pwq;
 	wk->id = ++ex->next_worker_id[idx];
 	if (pwq->cpu >= 0) {
-		snprintf(name, sizeof(name), "kworker/%d:%d%s", pwq->cpu,
+		sim__kapi_snprintf(name, sizeof(name), "kworker/%d:%d%s", pwq->cpu,
 			 wk->id, (pwq->sd->flags & WQ_HIGHPRI) ? "H" : "");
 		cpu = pwq->cpu;
 	} else {
 		/* Unbound workers float in the kernel; spread them. */
-		snprintf(name, sizeof(name), "kworker/u%d:%d", idx, wk->id);
+		sim__kapi_snprintf(name, sizeof(name), "kworker/u%d:%d", idx, wk->id);
 		cpu = (wk->id - 1) % ex->ncpus;
 	}
 	wk->state = SIM_WORKER_AVAILABLE;
@@ -399,7 +399,7 @@ static void wq_setup(SimKapiExec *ex, struct workqueue_struct *wq,
 
 	sd->wq = wq;
 	sd->name = sim__kapi_intern(ex, wq->name);
-	lock_name = g_strdup_printf("(wq_completion)%s", wq->name);
+	lock_name = sim__kapi_strdup_printf("(wq_completion)%s", wq->name);
 	sd->lock_name = sim__kapi_intern(ex, lock_name);
 	g_free(lock_name);
 	sd->flags = flags;
@@ -450,7 +450,7 @@ struct workqueue_struct *sim_kapi_alloc_workqueue(const struct sim_kapi_site *si
 	if (!wq)
 		return NULL;
 	va_start(ap, fmt);
-	name = g_strdup_vprintf(fmt, ap);
+	name = sim__kapi_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	wq_setup(ex, wq, name, flags, max_active, true);
 	g_free(name);

@@ -25,7 +25,7 @@
 #include "sim/kapi/kapi.h"
 #include "sim/lockdep.h"
 #include "sim/kcsan.h"
-
+#pragma GCC optimize("omit-frame-pointer", "no-plt")	/* docs/performance.md */
 /* ------------------------------------------------------- delayed work -- */
 
 static void delayed_work_timer_fn(SimWorld *w, void *arg, uint64_t seq)
