@@ -96,23 +96,7 @@ static void task_release(SimTask *t)
 static inline __attribute__((always_inline)) void
 set_state(SimWorld *w, SimTask *t, SimTaskState s)
 {
-	/* Bit id - 1 of the runnable set; ids past 64 have none (pick scans
-	 * the table then). */
-	uint64_t bit = t->id <= 64 ? 1ULL << (t->id - 1) : 0;
-
-	if (t->state == SIM_TASK_RUNNABLE) {
-		w->nrunnable--;
-		w->runnable_mask &= ~bit;
-	}
-	if (s == SIM_TASK_RUNNABLE) {
-		w->nrunnable++;
-		w->runnable_mask |= bit;
-	}
-	if (s == SIM_TASK_BLOCKED || s == SIM_TASK_IDLE)
-		w->waiting_mask |= bit;
-	else
-		w->waiting_mask &= ~bit;
-	t->state = s;
+	sim__task_state_set(w, t, s);
 }
 
 SimTask *sim_task_create(SimWorld *w, const char *name, SimContextKind ctx,
@@ -186,64 +170,8 @@ void sim__tasks_free(SimWorld *w)
 
 /* sim_yield() is in sim/sched.c: it may run the scheduler's pick itself. */
 
-static void timeout_fire(SimWorld *w, void *arg, uint64_t token);
-
-bool sim__event_stale(const SimEvent *e)
-{
-	const SimTask *t = e->arg;
-
-	return e->fn == timeout_fire && t->wait_token != e->arg2;
-}
-
-static void timeout_fire(SimWorld *w, void *arg, uint64_t token)
-{
-	SimTask *t = arg;
-
-	if (t->wait_token != token)
-		return;		/* woken before the timeout */
-	if (t->state != SIM_TASK_BLOCKED && t->state != SIM_TASK_SLEEPING &&
-	    t->state != SIM_TASK_IDLE)
-		return;
-	t->timed_out = true;
-	t->wait_token++;
-	set_state(w, t, SIM_TASK_RUNNABLE);
-	sim_trace(w, SIM_TR_TIMEOUT, 0, t->wait_name, t->wait_func, 0, t->id);
-}
-
-bool sim_block(SimWorld *w, SimTaskState state, SimWaitKind kind,
-	       const void *obj, const char *obj_name, const char *func,
-	       SimTime timeout)
-{
-	SimTask *t = sim__current;
-
-	g_assert(t && t->world == w);
-	g_assert(state == SIM_TASK_BLOCKED || state == SIM_TASK_IDLE ||
-		 state == SIM_TASK_SLEEPING);
-	t->wait_kind = kind;
-	t->wait_obj = obj;
-	if (t->id <= 64)
-		w->wait_objs[t->id - 1] = obj;
-	t->wait_name = obj_name;
-	t->wait_func = func;
-	t->wait_since = w->now;
-	t->timed_out = false;
-	t->hung_reported = false;
-	if (state == SIM_TASK_BLOCKED && w->want_stacks)
-		sim_stack_capture(t->block_stack, 1);
-	set_state(w, t, state);
-	if (state == SIM_TASK_SLEEPING)
-		sim_trace(w, SIM_TR_SLEEP, 0, obj_name, func,
-			  (int64_t)timeout, 0);
-	else if (state == SIM_TASK_BLOCKED)
-		sim_trace(w, SIM_TR_BLOCK, 0, obj_name, func, kind, 0);
-	if (timeout)
-		sim_event_after(w, timeout, timeout_fire, t, t->wait_token);
-	w->steps++;
-	sim__sched_switch_out(w);
-	t->wait_kind = SIM_WAIT_NONE;
-	t->wait_obj = NULL;
-	return !t->timed_out;
-}
+/* sim_block(), its timeouts and sim_task_exit() are in sim/sched.c, which
+ * then switches out inline: a task resumes through one frame fewer. */
 
 static inline __attribute__((always_inline)) void wake(SimWorld *w,
 							SimTask *t)
@@ -293,14 +221,4 @@ int sim_wake_all(SimWorld *w, const void *obj)
 		}
 	}
 	return n;
-}
-
-_Noreturn void sim_task_exit(SimWorld *w)
-{
-	SimTask *t = sim__current;
-
-	sim_trace(w, SIM_TR_TASK_EXIT, 0, NULL, NULL, 0, 0);
-	set_state(w, t, SIM_TASK_DONE);
-	sim__sched_switch_out(w);
-	g_assert_not_reached();
 }

@@ -366,6 +366,32 @@ static inline void *sim__heap_guest_bytes(SimWorld *w, uint64_t pfn,
 	return sim_heap_guest_range(w, pfn, in, len);
 }
 
+/*
+ * sim__task_set_state() (sim/sched.h), inline for sim/task.c and
+ * sim/sched.c: the runnable count and the task sets of the scheduler.
+ */
+static inline __attribute__((always_inline)) void
+sim__task_state_set(SimWorld *w, SimTask *t, SimTaskState s)
+{
+	/* Bit id - 1 of the runnable set; ids past 64 have none (pick scans
+	 * the table then). */
+	uint64_t bit = t->id <= 64 ? 1ULL << (t->id - 1) : 0;
+
+	if (t->state == SIM_TASK_RUNNABLE) {
+		w->nrunnable--;
+		w->runnable_mask &= ~bit;
+	}
+	if (s == SIM_TASK_RUNNABLE) {
+		w->nrunnable++;
+		w->runnable_mask |= bit;
+	}
+	if (s == SIM_TASK_BLOCKED || s == SIM_TASK_IDLE)
+		w->waiting_mask |= bit;
+	else
+		w->waiting_mask &= ~bit;
+	t->state = s;
+}
+
 SimWorld *sim_world_new(void);
 void sim_world_free(SimWorld *w);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimWorld, sim_world_free)
