@@ -97,25 +97,6 @@ static void trace_make_room(const SimWorld *w, SimTrace *t)
 	t->ev = g_renew(SimTraceEvent, t->ev, t->cap);
 }
 
-static inline __attribute__((always_inline)) void
-trace_record(SimWorld *w, SimTraceKind kind, uint32_t obj, const char *name,
-	     const char *func, int64_t arg, uint32_t peer)
-{
-	SimTrace *t = &w->trace;
-	SimTask *cur = sim_current();
-	SimTraceEvent *ev = &t->ev[t->len++];
-
-	ev->step = w->steps;
-	ev->time = w->now;
-	ev->task = cur ? cur->id : 0;
-	ev->obj = obj;
-	ev->kind = (uint16_t)kind;
-	ev->name = name;
-	ev->func = func;
-	ev->arg = arg;
-	ev->peer = peer;
-}
-
 /* sim_trace() when the buffer is full. Out of line, so the common path
  * is a leaf with nothing to keep across a call (no callee-saved register
  * to push). */
@@ -124,7 +105,7 @@ trace_slow(SimWorld *w, SimTraceKind kind, uint32_t obj, const char *name,
 	   const char *func, int64_t arg, uint32_t peer)
 {
 	trace_make_room(w, &w->trace);
-	trace_record(w, kind, obj, name, func, arg, peer);
+	sim__trace_put(w, kind, obj, name, func, arg, peer);
 }
 
 void sim_trace(SimWorld *w, SimTraceKind kind, uint32_t obj, const char *name,
@@ -137,7 +118,7 @@ void sim_trace(SimWorld *w, SimTraceKind kind, uint32_t obj, const char *name,
 		trace_slow(w, kind, obj, name, func, arg, peer);
 		return;
 	}
-	trace_record(w, kind, obj, name, func, arg, peer);
+	sim__trace_put(w, kind, obj, name, func, arg, peer);
 }
 
 const SimTrace *sim_world_trace(const SimWorld *w)

@@ -278,6 +278,27 @@ static inline void *sim_world_ext(SimWorld *w, SimExtSlot slot,
 	return sim__world_ext_make(w, slot, make, free_fn);
 }
 
+/* Append one event stamped with the world's step, time and running task;
+ * the caller made room (sim/trace.c's recorder and sim__trace_fast). */
+static inline __attribute__((always_inline)) void
+sim__trace_put(SimWorld *w, SimTraceKind kind, uint32_t obj,
+	       const char *name, const char *func, int64_t arg, uint32_t peer)
+{
+	SimTrace *t = &w->trace;
+	SimTask *cur = sim__current;
+	SimTraceEvent *ev = &t->ev[t->len++];
+
+	ev->step = w->steps;
+	ev->time = w->now;
+	ev->task = cur ? cur->id : 0;
+	ev->obj = obj;
+	ev->kind = (uint16_t)kind;
+	ev->name = name;
+	ev->func = func;
+	ev->arg = arg;
+	ev->peer = peer;
+}
+
 /*
  * sim__trace_fast - sim_trace() for the engine's and the shim's hot paths:
  * the same event, recorded inline when the buffer has room (full trace
@@ -290,8 +311,6 @@ static inline void sim__trace_fast(SimWorld *w, SimTraceKind kind,
 				   uint32_t peer)
 {
 	SimTrace *t = &w->trace;
-	SimTraceEvent *ev;
-	SimTask *cur;
 
 	if (__builtin_expect(t->len >= t->cap ||
 			     (!w->trace_on && t->len >= 2 * SIM_TRACE_TAIL),
@@ -299,17 +318,7 @@ static inline void sim__trace_fast(SimWorld *w, SimTraceKind kind,
 		sim_trace(w, kind, obj, name, func, arg, peer);
 		return;
 	}
-	cur = sim__current;
-	ev = &t->ev[t->len++];
-	ev->step = w->steps;
-	ev->time = w->now;
-	ev->task = cur ? cur->id : 0;
-	ev->obj = obj;
-	ev->kind = (uint16_t)kind;
-	ev->name = name;
-	ev->func = func;
-	ev->arg = arg;
-	ev->peer = peer;
+	sim__trace_put(w, kind, obj, name, func, arg, peer);
 }
 
 /*
